@@ -1,0 +1,73 @@
+"""The read API of the catalogue. Visibility is decided here, once.
+
+Views, feeds, sitemaps, search and exports all start from ``published()``.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class WorkQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(status=self.model.Status.PUBLISHED)
+
+    def in_timeline_order(self):
+        return self.order_by("year", models.F("first_aired").asc(nulls_last=True), "title", "pk")
+
+    def with_music(self):
+        """Works with their network, signature songs and those songs' credited performers."""
+        from .models import Credit, Song
+
+        songs = (
+            Song.objects.filter(is_signature=True)
+            .order_by("release_date", "title")
+            .prefetch_related(
+                Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
+            )
+        )
+        return self.select_related("network").prefetch_related(
+            Prefetch("songs", queryset=songs, to_attr="signature_songs")
+        )
+
+    def for_timeline(self):
+        return self.published().with_music().in_timeline_order()
+
+
+class SongQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        from .models import Work
+
+        return self.filter(Q(work__status=Work.Status.PUBLISHED) | Q(work__isnull=True))
+
+    def with_credits(self):
+        from .models import Credit
+
+        return self.select_related("work", "work__network").prefetch_related(
+            Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
+        )
+
+
+class PerformerQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        """Performers with a credit on a published song, or in a group (or with a
+        member) that has one. A performer known only from a draft stays hidden."""
+        from .models import Credit, Membership, Song
+
+        public_credit = Credit.objects.filter(song__in=Song.objects.published())
+        sings = Exists(public_credit.filter(performer=OuterRef("pk")))
+        in_group = Exists(Membership.objects.filter(member=OuterRef("pk"), group__credits__in=public_credit))
+        has_member = Exists(Membership.objects.filter(group=OuterRef("pk"), member__credits__in=public_credit))
+        return self.filter(sings | in_group | has_member)
+
+
+class SourceQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class NetworkQuerySet(NaturalKeyQuerySet):
+    pass

@@ -1,0 +1,36 @@
+"""Receivers that keep derived data right whoever writes: admin, import, shell, loaddata.
+
+``loaddata`` saves with ``raw=True`` through ``Model.save_base``, skipping our
+``save()``; a pre_save receiver is the one hook every write passes through, so
+derived columns (search keys) are filled here. Cache invalidation follows the
+same writes, after the transaction commits.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from . import cache
+from .models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
+
+DERIVED = (Work, Song, Performer)
+CATALOGUE_MODELS = (Work, Song, Performer, Credit, Membership, Milestone, ListenLink, Network, Source)
+
+
+@receiver(pre_save)
+def fill_derived_fields(sender, instance, **kwargs):
+    if sender in DERIVED:
+        instance.fill_derived_fields()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def catalogue_changed(sender, **kwargs):
+    if sender in CATALOGUE_MODELS:
+        transaction.on_commit(cache.bump_catalogue_version)
+
+
+@receiver(m2m_changed)
+def catalogue_relation_changed(sender, action, **kwargs):
+    if action.startswith("post_") and sender._meta.app_label == "catalogue":
+        transaction.on_commit(cache.bump_catalogue_version)

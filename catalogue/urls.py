@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("", views.TimelineView.as_view(), name="timeline"),
+    path("works/", views.WorkListView.as_view(), name="work-list"),
+    path("works/<slug:slug>/", views.WorkDetailView.as_view(), name="work-detail"),
+    path("songs/<slug:slug>/", views.SongDetailView.as_view(), name="song-detail"),
+    path("performers/<slug:slug>/", views.PerformerDetailView.as_view(), name="performer-detail"),
+]
