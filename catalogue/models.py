@@ -85,11 +85,11 @@ class Network(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("catalogue:work-list") + f"?network={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Work(models.Model):
