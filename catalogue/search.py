@@ -9,7 +9,10 @@ Queries are folded the same way, so "fallin" finds "Fallin'", "신승훈" and
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
+from django.utils.translation import gettext_lazy as _
 from korean_romanizer.romanizer import Romanizer
 
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
@@ -18,21 +21,34 @@ HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 JAMO_ONLY_RE = re.compile(r"^[\u3131-\u314e]+$")
 
 # Common romanization variants of the same Korean sound, reduced to one spelling
-# so "Shin Seung Hoon" and "Sin Seung-hun" meet. Applied to Latin text only.
+# so "Shin Seung Hoon", "Sin Seung-hun" and "Shin Sung Hun" meet, and "Dokebi"
+# finds "Dokkaebi". Applied to Latin text only; deliberately loose (it feeds a
+# substring search, where recall matters more than precision).
 _VARIANTS = [
-    (re.compile(r"oo"), "u"),
-    (re.compile(r"eo"), "u"),
     (re.compile(r"shi"), "si"),
     (re.compile(r"sh"), "s"),
-    (re.compile(r"ee"), "i"),
+    (re.compile(r"ch"), "j"),
+    (re.compile(r"oo"), "u"),
+    (re.compile(r"eo"), "u"),
+    (re.compile(r"eu"), "u"),
     (re.compile(r"ou"), "u"),
-    (re.compile(r"(?<=[a-z])y(?=[aeiou])"), "y"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"ae"), "e"),
     (re.compile(r"k"), "g"),
     (re.compile(r"t"), "d"),
     (re.compile(r"p"), "b"),
-    (re.compile(r"ch"), "j"),
     (re.compile(r"r"), "l"),
+    (re.compile(r"(.)\1+"), r"\1"),
 ]
+
+# Variants are only added to queries at least this long: "to" must not also
+# look for every "do".
+MIN_PHONETIC_QUERY = 4
+MAX_QUERY_LENGTH = 100
+
+# NFKC turns Hangul compatibility jamo (what a keyboard types: ㄷ U+3137) into
+# conjoining jamo (U+1103); keys hold the compatibility forms, so they are kept.
+_COMPAT_JAMO_FIRST, _COMPAT_JAMO_LAST = "\u3131", "\u318e"
 
 
 def has_hangul(text):
@@ -42,10 +58,12 @@ def has_hangul(text):
 def fold(text):
     """Lower-case, strip accents and punctuation (apostrophes vanish, other marks
     become spaces), collapse spaces. Hangul syllables and jamo are kept."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = "".join(
+        ch if _COMPAT_JAMO_FIRST <= ch <= _COMPAT_JAMO_LAST else unicodedata.normalize("NFKC", ch) for ch in text or ""
+    ).lower()
     text = text.replace("'", "").replace("\u2019", "").replace("\u2018", "")
     text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch) or HANGUL_RE.match(ch)
+        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch) or HANGUL_RE.match(ch)
     )
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[^\w]+", " ", text, flags=re.UNICODE).replace("_", " ")
@@ -107,14 +125,122 @@ def build_key(*names):
 
 
 def query_terms(query):
-    """The strings a query is matched by: each must appear in a key for a hit."""
-    folded = fold(query)
-    if not folded:
-        return []
-    if JAMO_ONLY_RE.match(folded.replace(" ", "")):
-        return [folded.replace(" ", "")]
-    if has_hangul(folded):
-        return [folded.replace(" ", "")] if " " not in folded else [folded]
+    """The strings a query is matched by: a hit's key contains at least one.
+
+    Spaces are dropped (keys hold every name without spaces too), so "ㄴㅁㅇ ㅇㅇ",
+    "눈물의여왕" and "twenty five" match however the title spaces its words.
+    """
+    folded = fold(query)[:MAX_QUERY_LENGTH]
     compact = folded.replace(" ", "")
+    if not compact:
+        return []
+    if JAMO_ONLY_RE.match(compact) or has_hangul(compact):
+        return [compact]
+    terms = [compact]
     sound = phonetic(folded)
-    return [compact, sound] if sound and sound != compact else [compact]
+    if len(compact) >= MIN_PHONETIC_QUERY and sound and sound != compact:
+        terms.append(sound)
+    return terms
+
+
+# --- Running a search -------------------------------------------------------
+#
+# Matching is ``search_key LIKE '%term%'`` (OR over a query's terms), which reads
+# the same on SQLite and PostgreSQL; Django escapes % and _ in the term. On
+# PostgreSQL a pg_trgm GIN index on each search_key serves these LIKEs (see the
+# ``search_trigram`` migration); on SQLite it is a scan over a short column.
+
+GROUP_LIMIT = 20
+
+
+@dataclass
+class ResultGroup:
+    kind: str  # "works", "songs" or "performers": the ?type= value
+    label: str
+    hits: list
+    count: int
+
+    @property
+    def has_more(self):
+        return self.count > len(self.hits)
+
+
+def _matches(terms):
+    condition = Q()
+    for term in terms:
+        condition |= Q(search_key__contains=term)
+    return condition
+
+
+def rank_expression(terms):
+    """0: a whole name equals the query; 1: the first name (the title) starts with
+    it; 2: some other name starts with it; 3: it appears inside a name. Keys are
+    names joined by " | ", the English title first."""
+    exact, title_prefix, prefix = Q(), Q(), Q()
+    for term in terms:
+        exact |= (
+            Q(search_key=term)
+            | Q(search_key__startswith=f"{term} |")
+            | Q(search_key__contains=f"| {term} |")
+            | Q(search_key__endswith=f"| {term}")
+        )
+        title_prefix |= Q(search_key__startswith=term)
+        prefix |= Q(search_key__contains=f"| {term}")
+    return Case(
+        When(exact, then=Value(0)),
+        When(title_prefix, then=Value(1)),
+        When(prefix, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def group_querysets(terms):
+    """Published works, songs and performers matching the terms, best first, keyed
+    by the ?type= value, with labels for headings."""
+    from .models import Performer, Song, Work
+
+    rank = rank_expression(terms)
+    matches = _matches(terms)
+    return {
+        "works": (
+            _("Works"),
+            Work.objects.published()
+            .filter(matches)
+            .select_related("network")
+            .annotate(search_rank=rank)
+            .order_by("search_rank", "title", "year", "pk"),
+        ),
+        "songs": (
+            _("Songs"),
+            Song.objects.published()
+            .filter(matches)
+            .with_credits()
+            .annotate(search_rank=rank)
+            .order_by("search_rank", "title", "pk"),
+        ),
+        "performers": (
+            _("Performers"),
+            Performer.objects.published()
+            .filter(matches)
+            .annotate(search_rank=rank)
+            .order_by("search_rank", "name", "pk"),
+        ),
+    }
+
+
+def search_catalogue(query, *, limit=GROUP_LIMIT):
+    """Hits grouped by type, each group capped at ``limit`` with its full count.
+
+    One query per group (the count rides along as a window aggregate) plus one
+    for the songs' credits, whatever the size of the catalogue.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    groups = []
+    for kind, (label, queryset) in group_querysets(terms).items():
+        hits = list(queryset.annotate(search_total=Window(Count("pk")))[:limit])
+        count = hits[0].search_total if hits else 0
+        groups.append(ResultGroup(kind=kind, label=label, hits=hits, count=count))
+    return groups
