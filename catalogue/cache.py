@@ -2,6 +2,8 @@
 committed write to the catalogue. Page caches key on it, so a save anywhere makes
 every worker and host build fresh pages on the next request."""
 
+import time
+
 from django.core.cache import cache
 
 VERSION_KEY = "catalogue:version"
@@ -10,8 +12,10 @@ VERSION_KEY = "catalogue:version"
 def catalogue_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        # Start from the clock, not 1: if the counter is ever evicted (file cache
+        # culling, Redis maxmemory), a restart from 1 could revive old pages.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -19,4 +23,4 @@ def bump_catalogue_version():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)

@@ -1,0 +1,155 @@
+"""The anonymous page cache.
+
+Whole pages are stored in the shared cache (Redis, or the file cache every
+gunicorn worker on a host sees) and served before sessions, auth and the view
+run. The key holds the catalogue version (catalogue/cache.py), which every
+committed write to the catalogue bumps, so after an editor saves, every worker
+and host builds the page afresh on the next request, in every language and
+encoding, on every page that shows the edited text.
+
+Only requests that can't be personal are served from or stored in the cache:
+GET or HEAD, no cookie other than the language and CSRF cookies (an editor's
+session cookie, a messages cookie, anything else means "ask the view"). Only
+responses that are the same for everyone are stored: status 200, no Set-Cookie,
+not private / no-store, not streaming. A page that renders a CSRF token sets the
+CSRF cookie and so is never stored.
+
+Stored pages carry an ETag (a hash of the exact bytes, per language and
+encoding) and answer If-None-Match with 304.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language_from_request
+
+from catalogue.cache import catalogue_version
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD")
+# Headers the cache recomputes or that only make sense once.
+_DROPPED_HEADERS = {"set-cookie", "date"}
+
+
+def _cookie_allowlist():
+    return {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+
+
+class PageCacheMiddleware:
+    """Serve and store whole pages for anonymous visitors (see the module docstring)."""
+
+    header_name = "X-Page-Cache"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = getattr(settings, "PAGE_CACHE_SECONDS", 3600)
+        self.browser_max_age = getattr(settings, "PAGE_CACHE_BROWSER_MAX_AGE", 0)
+        self.exempt_prefixes = tuple(getattr(settings, "PAGE_CACHE_EXEMPT_PREFIXES", ()))
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            response = self.get_response(request)
+            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                # An editor's page must never land in a shared proxy cache.
+                patch_cache_control(response, private=True)
+            return response
+
+        key = self.key_for(request)
+        if key is None:
+            return self.get_response(request)
+
+        stored = self._cache_get(key)
+        if stored is not None:
+            return self.respond_from_store(request, stored)
+
+        response = self.get_response(request)
+        if request.method == "GET" and self.is_cacheable_response(response):
+            self.prepare_for_store(response)
+            self._cache_set(key, self.to_store(response))
+            response[self.header_name] = "miss"
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+    # Requests -----------------------------------------------------------------
+
+    def is_cacheable_request(self, request):
+        if request.method not in SAFE_METHODS:
+            return False
+        if self.exempt_prefixes and request.path.startswith(self.exempt_prefixes):
+            return False
+        allowed = _cookie_allowlist()
+        return all(name in allowed for name in request.COOKIES)
+
+    def key_for(self, request):
+        """(scheme, host, full path with query string, language, encoding, catalogue version)."""
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None  # let the normal stack answer 400
+        try:
+            version = catalogue_version()
+        except Exception:  # the cache is down: serve uncached rather than fail
+            logger.warning("page cache: cache unavailable, serving uncached", exc_info=True)
+            return None
+        language = get_language_from_request(request)
+        encoding = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+        scheme = "https" if request.is_secure() else "http"
+        url = f"{scheme}://{host}{request.get_full_path()}"
+        digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+        return f"page:{version}:{language}:{encoding}:{digest}"
+
+    # Responses ----------------------------------------------------------------
+
+    @staticmethod
+    def is_cacheable_response(response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+    def prepare_for_store(self, response):
+        if not response.has_header("ETag"):
+            response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        if self.browser_max_age:
+            patch_cache_control(response, public=True, max_age=self.browser_max_age)
+        else:
+            # Browsers and proxies revalidate every time (cheap: a 304 from the
+            # cache), so an edit shows on the very next request everywhere.
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        patch_vary_headers(response, ("Accept-Language", "Accept-Encoding", "Cookie"))
+
+    @staticmethod
+    def to_store(response):
+        headers = [(k, v) for k, v in response.items() if k.lower() not in _DROPPED_HEADERS]
+        return (response.status_code, headers, response.content, time.time())
+
+    def respond_from_store(self, request, stored):
+        status, headers, content, _stored_at = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response[self.header_name] = "hit"
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+    # Cache access that never takes the site down ------------------------------
+
+    def _cache_get(self, key):
+        try:
+            return cache.get(key)
+        except Exception:
+            logger.warning("page cache: read failed", exc_info=True)
+            return None
+
+    def _cache_set(self, key, value):
+        try:
+            cache.set(key, value, self.timeout)
+        except Exception:
+            logger.warning("page cache: write failed", exc_info=True)
