@@ -34,8 +34,9 @@ class WorkFilter(django_filters.FilterSet):
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
     )
-    decade = django_filters.TypedChoiceFilter(
-        choices=decade_choices, coerce=int, method="filter_decade", empty_label=_("Any decade"), label=_("Decade")
+    # ChoiceFilter, not TypedChoiceFilter: only ChoiceFilter's field takes empty_label.
+    decade = django_filters.ChoiceFilter(
+        choices=decade_choices, method="filter_decade", empty_label=_("Any decade"), label=_("Decade")
     )
     performer = django_filters.ModelChoiceFilter(
         queryset=Performer.objects.all(),
@@ -59,7 +60,8 @@ class WorkFilter(django_filters.FilterSet):
         return queryset.filter(Q(network=value) | Q(also_on=value)).distinct()
 
     def filter_decade(self, queryset, name, value):
-        return queryset.filter(year__gte=value, year__lt=value + 10)
+        decade = int(value)  # validated against decade_choices already
+        return queryset.filter(year__gte=decade, year__lt=decade + 10)
 
     def filter_performer(self, queryset, name, value):
         return queryset.filter(

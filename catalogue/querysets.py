@@ -4,7 +4,8 @@ Views, feeds, sitemaps, search and exports all start from ``published()``.
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce, ExtractYear
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -37,6 +38,38 @@ class WorkQuerySet(NaturalKeyQuerySet):
     def for_timeline(self):
         return self.published().with_music().in_timeline_order()
 
+    def in_years(self, first, last):
+        return self.filter(year__gte=first, year__lte=last)
+
+    def sharing_performers(self, performer_ids):
+        return self.filter(songs__credits__performer_id__in=performer_ids).distinct()
+
+    def figures(self):
+        """Era figures in one query: works, songs, networks and performers."""
+        return self.aggregate(
+            works=Count("pk", distinct=True),
+            song_count=Count("songs", distinct=True),
+            networks=Count("network", distinct=True),
+            performers=Count("songs__credits__performer", distinct=True),
+        )
+
+    def counts_by_year(self):
+        return (
+            self.order_by()
+            .values("year")
+            .annotate(works=Count("pk", distinct=True), song_count=Count("songs", distinct=True))
+            .order_by("year")
+        )
+
+    def counts_by_network(self, limit=8):
+        return (
+            self.filter(network__isnull=False)
+            .order_by()
+            .values("network__name", "network__slug")
+            .annotate(works=Count("pk"))
+            .order_by("-works", "network__name")[:limit]
+        )
+
 
 class SongQuerySet(NaturalKeyQuerySet):
     def published(self):
@@ -49,6 +82,18 @@ class SongQuerySet(NaturalKeyQuerySet):
 
         return self.select_related("work", "work__network").prefetch_related(
             Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
+        )
+
+
+    def sung_by(self, performer_ids):
+        """Published songs credited to any of these performers (a singer, their groups,
+        a group's members), in career order, with every credit of each song."""
+        return (
+            self.published()
+            .filter(pk__in=self.model.objects.filter(credits__performer_id__in=performer_ids).values("pk"))
+            .with_credits()
+            .annotate(career_year=Coalesce(ExtractYear("release_date"), "work__year", output_field=models.IntegerField()))
+            .order_by(models.F("career_year").asc(nulls_last=True), "release_date", "title")
         )
 
 

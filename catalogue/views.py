@@ -1,8 +1,16 @@
-from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView, View
+
+from . import exports, search
 from .filters import WorkFilter
-from .models import Credit, Membership, Performer, Song, Work
+from .forms import SearchForm
+from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Work
 
 
 class TimelineView(ListView):
@@ -12,6 +20,15 @@ class TimelineView(ListView):
 
     def get_queryset(self):
         return Work.objects.for_timeline()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Work.objects.published()
+        years = [row["year"] for row in published.counts_by_year()]
+        context["figures"] = published.figures()
+        context["decades"] = sorted({year // 10 * 10 for year in years})
+        context["first_year"], context["last_year"] = (years[0], years[-1]) if years else (None, None)
+        return context
 
 
 class WorkListView(ListView):
@@ -43,27 +60,69 @@ class WorkListView(ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class WorkDetailView(DetailView):
+class DraftPreviewMixin:
+    """Editors (with catalogue.view_work) preview drafts on the real page, under a
+    "draft" banner; to everyone else a draft is a 404. Their requests carry a session,
+    so the anonymous page cache never stores these pages."""
+
+    def can_preview_drafts(self):
+        return self.request.user.has_perm("catalogue.view_work")
+
+    def visible(self, manager):
+        return manager.all() if self.can_preview_drafts() else manager.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.can_preview_drafts():
+            model = type(self.object)
+            context["draft_preview"] = not model.objects.published().filter(pk=self.object.pk).exists()
+            opts = model._meta
+            context["draft_admin_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object.pk])
+        return context
+
+
+class WorkDetailView(DraftPreviewMixin, DetailView):
     model = Work
 
     def get_queryset(self):
-        songs = Song.objects.order_by("release_date", "title").prefetch_related(
+        song_order = ("-is_signature", F("release_date").asc(nulls_last=True), "title")
+        songs = Song.objects.order_by(*song_order).prefetch_related(
             Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk")),
             "milestones",
+            "listen_links",
+            Prefetch("remakes", queryset=Song.objects.published().select_related("work")),
         )
         return (
-            Work.objects.published()
+            self.visible(Work.objects)
             .select_related("network")
             .prefetch_related(Prefetch("songs", queryset=songs), "also_on", "sources")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = self.related_works(self.object)
+        return context
 
-class SongDetailView(DetailView):
+    def related_works(self, work, limit=4):
+        """Three short lists (same performer, same network, same year): three queries
+        whatever the catalogue's size."""
+        others = Work.objects.published().exclude(pk=work.pk).select_related("network").in_timeline_order()
+        performer_ids = {credit.performer_id for song in work.songs.all() for credit in song.credits.all()}
+        related = []
+        if performer_ids:
+            related.append(("performer", list(others.sharing_performers(performer_ids)[:limit])))
+        if work.network_id:
+            related.append(("network", list(others.filter(network_id=work.network_id)[:limit])))
+        related.append(("year", list(others.filter(year=work.year)[:limit])))
+        return [(reason, works) for reason, works in related if works]
+
+
+class SongDetailView(DraftPreviewMixin, DetailView):
     model = Song
 
     def get_queryset(self):
         return (
-            Song.objects.published()
+            self.visible(Song.objects)
             .with_credits()
             .select_related("remake_of", "remake_of__work")
             .prefetch_related(
@@ -79,11 +138,11 @@ class SongDetailView(DetailView):
         )
 
 
-class PerformerDetailView(DetailView):
+class PerformerDetailView(DraftPreviewMixin, DetailView):
     model = Performer
 
     def get_queryset(self):
-        return Performer.objects.published().prefetch_related(
+        return self.visible(Performer.objects).prefetch_related(
             Prefetch(
                 "memberships", queryset=Membership.objects.select_related("member").order_by("order", "member__name")
             ),
@@ -92,15 +151,169 @@ class PerformerDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        """The career: every published song the performer sang, alone, through a
+        group, or (on a group's page) through its members. Two queries for the songs
+        and their credits, however long the career."""
         context = super().get_context_data(**kwargs)
         performer = self.object
-        group_ids = [m.group_id for m in performer.group_memberships.all()]
-        member_ids = [m.member_id for m in performer.memberships.all()]
-        credits = (
-            Credit.objects.filter(song__in=Song.objects.published())
-            .filter(performer_id__in=[performer.pk, *group_ids, *member_ids])
-            .select_related("song", "song__work", "performer")
-            .order_by("song__release_date", "song__title")
-        )
-        context["credits"] = credits
+        group_ids = {m.group_id for m in performer.group_memberships.all()}
+        member_ids = {m.member_id for m in performer.memberships.all()}
+        songs = list(Song.objects.sung_by({performer.pk, *group_ids, *member_ids}))
+        for song in songs:
+            credited = [credit.performer for credit in song.credits.all()]
+            song.via_groups = [other for other in credited if other.pk in group_ids]
+            song.via_members = [other for other in credited if other.pk in member_ids]
+        context["songs"] = songs
+        context["credits"] = songs  # the name earlier templates used
+        context["years_active"] = sorted({song.career_year for song in songs if song.career_year})
         return context
+
+
+class EraMixin:
+    """Shared by the decade and year pages: a range of years, its figures and charts."""
+
+    paginate_by = 60
+    template_name = "catalogue/era_detail.html"
+    context_object_name = "works"
+
+    def works_in_era(self):
+        return Work.objects.published().in_years(self.first_year, self.last_year)
+
+    def get_queryset(self):
+        return self.works_in_era().with_music().in_timeline_order()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        works = self.works_in_era()
+        context.update(
+            first_year=self.first_year,
+            last_year=self.last_year,
+            figures=works.figures(),
+            by_year=list(works.counts_by_year()),
+            by_network=list(works.counts_by_network()),
+        )
+        return context
+
+
+class DecadeView(EraMixin, ListView):
+    def get(self, request, *args, **kwargs):
+        decade = kwargs["decade"]
+        if decade % 10 or not MIN_YEAR <= decade <= MAX_YEAR:
+            raise Http404(_("There is no such decade."))
+        self.first_year, self.last_year = decade, decade + 9
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decade = self.first_year
+        context.update(era="decade", decade=decade, previous_era=decade - 10, next_era=decade + 10)
+        return context
+
+
+class YearView(EraMixin, ListView):
+    def get(self, request, *args, **kwargs):
+        year = kwargs["year"]
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise Http404(_("There is no such year in the catalogue."))
+        self.first_year = self.last_year = year
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.first_year
+        context.update(era="year", year=year, decade=year // 10 * 10, previous_era=year - 1, next_era=year + 1)
+        return context
+
+
+class EraIndexView(TemplateView):
+    """Every decade at a glance: works and songs per year, folded into decades."""
+
+    template_name = "catalogue/era_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        works = Work.objects.published()
+        by_year = list(works.counts_by_year())
+        decades = {}
+        for row in by_year:
+            decade = decades.setdefault(row["year"] // 10 * 10, {"works": 0, "song_count": 0, "years": []})
+            decade["works"] += row["works"]
+            decade["song_count"] += row["song_count"]
+            decade["years"].append(row)
+        context.update(
+            figures=works.figures(),
+            by_year=by_year,
+            decades=[{"decade": d, **values} for d, values in sorted(decades.items())],
+            by_network=list(works.counts_by_network()),
+        )
+        return context
+
+
+class SearchView(TemplateView):
+    """Works, songs and performers matching ?q=, grouped by type; ?type= shows one
+    group, paginated. A GET form, so a search is a link anyone can share."""
+
+    template_name = "catalogue/search.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET or None)
+        context = {"form": form, "groups": None}
+        if form.is_bound and form.is_valid():
+            context.update(self.results(form.cleaned_data["q"], form.cleaned_data["type"]))
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+    def results(self, query, kind):
+        params = {"q": query, **({"type": kind} if kind else {})}
+        common = {"query": query, "canonical_url": f"{self.request.path}?{urlencode(params)}"}
+        if not kind:
+            groups = search.search_catalogue(query)
+            for group in groups:
+                group.more_query = urlencode({"q": query, "type": group.kind})
+            return {**common, "groups": groups}
+        label, queryset = search.group_querysets(search.query_terms(query))[kind]
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        group = search.ResultGroup(kind=kind, label=label, hits=list(page.object_list), count=page.paginator.count)
+        return {
+            **common,
+            "kind": kind,
+            "groups": [group],
+            "all_query": urlencode({"q": query}),
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "query_without_page": urlencode(params),
+        }
+
+
+class OpenDataView(TemplateView):
+    """The open-data page: what can be downloaded, its schema and its licence."""
+
+    template_name = "catalogue/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            schema_version=exports.SCHEMA_VERSION,
+            licence=exports.LICENCE,
+            tables=exports.CSV_TABLES,
+            json_fields=exports.JSON_FIELDS,
+        )
+        return context
+
+
+def catalogue_json(request):
+    return exports.json_response(request)
+
+
+class CsvExportView(View):
+    table = None
+
+    def get(self, request, *args, **kwargs):
+        return exports.csv_response(request, self.table)
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
