@@ -1,7 +1,88 @@
-from django.contrib import admin
+"""The editors' workshop.
+
+A work, its songs and their performers can be entered from one page (songs inline,
+performers picked by autocomplete or created with "+"); a song's credits are edited
+from the song and from its work; a group's members from the group and the member.
+Every change is recorded (django-simple-history) and can be restored from the entry's
+history page; a save that would overwrite a colleague's change is refused with what
+changed. Works start as drafts and are published once they name a source.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import search, services
+from .admin_forms import PerformerAdminForm, SongAdminForm, SongInlineForm, SongInlineFormSet, WorkAdminForm
 from .models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
+from .resources import CreditResource, PerformerResource, SongResource, WorkResource
+
+
+class SearchKeyMixin:
+    """Admin search (and autocomplete) that also matches the folded search key, so
+    "shin seung hoon", "Shin Seung-hun" and "신승훈" find the same performer."""
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        terms = search.query_terms(search_term)
+        if terms:
+            condition = Q()
+            for term in terms:
+                condition |= Q(search_key__contains=term)
+            results = queryset.filter(Q(pk__in=results.values("pk")) | condition)
+        return results, may_have_duplicates
+
+
+class CatalogueImportExportMixin(ImportExportMixin):
+    import_formats = [CSV, JSON]
+    export_formats = [CSV, JSON]
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("add", "change")
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
+class EntryHistoryAdmin(SimpleHistoryAdmin):
+    """History with field-by-field changes; "Revert" restores an earlier version,
+    which the conflict check never refuses."""
+
+    restoring_attr = "_restoring_version"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        setattr(request, self.restoring_attr, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, self.restoring_attr, None) is not None:
+            form = type(form.__name__, (form,), {"check_conflicts": False})
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None:
+            fields = [f for f in fields if f != "confirm_new"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        version_id = getattr(request, self.restoring_attr, None)
+        if version_id is not None:
+            obj._change_reason = _("Restored version %(version)s") % {"version": version_id}
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Source)
@@ -23,19 +104,36 @@ class CreditInline(admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["performer"]
+    fields = ["performer", "role", "order", "note"]
 
 
 class SongInline(admin.StackedInline):
+    """Songs on their work's page, with their performers: a whole entry in one sitting."""
+
     model = Song
-    extra = 0
+    form = SongInlineForm
+    formset = SongInlineFormSet
+    extra = 1
     show_change_link = True
-    fields = ["title", "title_ko", "slug", "role", "is_signature", "ost_part", "release_date"]
+    fields = [
+        ("title", "title_ko"),
+        "slug",
+        "sung_by",
+        ("role", "is_signature"),
+        ("ost_part", "release_date", "release_date_precision"),
+        "loaded_version",
+    ]
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
 
 
 @admin.register(Work)
-class WorkAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "title_ko", "year", "kind", "network", "status"]
+class WorkAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+    form = WorkAdminForm
+    resource_classes = [WorkResource, SongResource, CreditResource]
+    list_display = ["title", "title_ko", "year", "kind", "network", "status", "source_count"]
     list_filter = ["status", "kind", "network", "year"]
     list_select_related = ["network"]
     search_fields = ["title", "title_ko", "alternative_titles", "slug"]
@@ -44,6 +142,70 @@ class WorkAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["also_on"]
     inlines = [SongInline]
     date_hierarchy = "first_aired"
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["published_at", "updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "title_ko", "title_romanized", "alternative_titles", "slug", "confirm_new"]}),
+        (_("The work"), {"fields": ["kind", "year", "first_aired", "last_aired", "network", "also_on", "episodes"]}),
+        (_("In our own words"), {"fields": ["credits_note", "summary", "soundtrack_note", "fact_notes"]}),
+        (
+            _("Sources and publishing"),
+            {
+                "fields": ["sources", "status", "published_at", "updated_at", "loaded_version"],
+                "description": _("A work is published only once it names at least one source."),
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_total=Count("sources", distinct=True))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "confirm_new"]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("sources"), ordering="source_total")
+    def source_count(self, work):
+        return work.source_total
+
+    @admin.action(description=_("Publish the selected works"), permissions=["change"])
+    def publish(self, request, queryset):
+        result = services.works_publish(works=queryset, user=request.user)
+        if result.changed:
+            self.message_user(
+                request,
+                ngettext("Published %(count)d work.", "Published %(count)d works.", len(result.changed))
+                % {"count": len(result.changed)},
+                messages.SUCCESS,
+            )
+        if result.skipped:
+            self.message_user(
+                request,
+                format_html(
+                    "{} {}",
+                    _("Not published, because they name no source yet:"),
+                    ", ".join(str(work) for work in result.skipped),
+                ),
+                messages.WARNING,
+            )
+        if not result.changed and not result.skipped:
+            self.message_user(request, _("The selected works were already published."), messages.INFO)
+
+    @admin.action(description=_("Unpublish the selected works (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        result = services.works_unpublish(works=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d work is a draft again.", "%(count)d works are drafts again.", len(result.changed))
+            % {"count": len(result.changed)},
+            messages.SUCCESS,
+        )
 
 
 class MilestoneInline(admin.TabularInline):
@@ -58,14 +220,18 @@ class ListenLinkInline(admin.TabularInline):
 
 
 @admin.register(Song)
-class SongAdmin(SimpleHistoryAdmin):
+class SongAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+    form = SongAdminForm
+    resource_classes = [SongResource, CreditResource]
     list_display = ["title", "title_ko", "work", "ost_part", "role", "is_signature"]
-    list_filter = ["role", "is_signature", "work__kind"]
+    list_filter = ["role", "is_signature", "work__status", "work__kind"]
     list_select_related = ["work"]
     search_fields = ["title", "title_ko", "slug", "work__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["work", "remake_of", "sources"]
     inlines = [CreditInline, MilestoneInline, ListenLinkInline]
+    readonly_fields = ["updated_at"]
+    save_on_top = True
 
 
 class MemberInline(admin.TabularInline):
@@ -73,8 +239,8 @@ class MemberInline(admin.TabularInline):
     fk_name = "group"
     extra = 0
     autocomplete_fields = ["member"]
-    verbose_name = "member"
-    verbose_name_plural = "members"
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
 
 
 class GroupInline(admin.TabularInline):
@@ -82,15 +248,42 @@ class GroupInline(admin.TabularInline):
     fk_name = "member"
     extra = 0
     autocomplete_fields = ["group"]
-    verbose_name = "group"
-    verbose_name_plural = "groups"
+    verbose_name = _("group")
+    verbose_name_plural = _("groups")
+
+
+class PerformerCreditInline(admin.TabularInline):
+    """The performer's credits, read-only here: they are edited from the song or its work."""
+
+    model = Credit
+    extra = 0
+    fields = ["song", "role", "order"]
+    readonly_fields = ["song", "role", "order"]
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("credits (edit them from the song or its work)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("song")
 
 
 @admin.register(Performer)
-class PerformerAdmin(SimpleHistoryAdmin):
+class PerformerAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+    form = PerformerAdminForm
+    resource_classes = [PerformerResource]
     list_display = ["name", "name_ko", "kind", "is_fictional"]
     list_filter = ["kind", "is_fictional"]
     search_fields = ["name", "name_ko", "real_name", "real_name_ko", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sources"]
-    inlines = [MemberInline, GroupInline]
+    readonly_fields = ["updated_at"]
+    inlines = [MemberInline, GroupInline, PerformerCreditInline]
+
+    def get_inlines(self, request, obj):
+        # In the "+" pop-up from a song, keep the form short: name first, details later.
+        if obj is None:
+            return [MemberInline, GroupInline]
+        return self.inlines

@@ -1,0 +1,269 @@
+"""Admin forms: the checks an editor meets while saving, each with a plain message.
+
+- ConflictCheckMixin: a second editor's save of an entry someone changed meanwhile is
+  refused, with what changed (from history). Restoring a version skips the check.
+- DuplicateCheckMixin: a new work or performer whose name folds to an existing
+  one's shows the likely duplicates and asks for a confirmation tick.
+- WorkAdminForm: publishing needs a source.
+- SongInlineForm/SongInlineFormSet: songs edited from their work, with their
+  performers ("Sung by"), repeated titles and release dates outside the run caught.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Performer, Song, Work
+
+
+class VersionField(forms.IntegerField):
+    """The history version an editor opened. Never counts as a change by itself."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class ConflictCheckMixin(forms.ModelForm):
+    loaded_version = VersionField(required=False)
+
+    #: False while restoring a version from history: a restore is meant to replace.
+    check_conflicts = True
+    #: Inline rows an editor left untouched are not saved, so they need no check.
+    check_unchanged = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.instance._state.adding:
+            self.fields["loaded_version"].initial = services.latest_version_id(instance=self.instance)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.check_for_conflict(cleaned_data)
+        return cleaned_data
+
+    def check_for_conflict(self, cleaned_data):
+        instance = self.instance
+        if not self.check_conflicts or instance.pk is None or instance._state.adding:
+            return
+        if self.add_prefix("loaded_version") not in self.data:
+            return
+        if not self.check_unchanged and not self.has_changed():
+            return
+        # Lock the row until this save commits (the admin wraps it in a transaction),
+        # so two saves cannot both pass the check.
+        type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+        loaded = cleaned_data.get("loaded_version")
+        current = services.latest_version_id(instance=instance)
+        if current is None or current == loaded:
+            return
+        messages = [
+            ValidationError(
+                _(
+                    "Someone else saved %(entry)s while you were editing it, so your changes were NOT saved. "
+                    "Their changes are listed below. Compare them with yours in this form: saving again "
+                    "will replace theirs with what this form holds."
+                ),
+                code="conflict",
+                params={"entry": instance},
+            )
+        ]
+        for user, when, fields in services.changes_since(instance=instance, version_id=loaded):
+            who = user.get_username() if user else _("someone (outside the admin)")
+            stamp = date_format(timezone.localtime(when), "DATETIME_FORMAT")
+            if fields:
+                detail = format_html_join(
+                    "; ", "{}: “{}” → “{}”", ((label, old or "", new or "") for label, old, new in fields)
+                )
+            else:
+                detail = _("no change to these fields (its songs, credits or members may have changed)")
+            messages.append(ValidationError(format_html("{} ({}): {}", who, stamp, detail), code="conflict"))
+        # Let a second, deliberate save through: the editor has now seen what changed.
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = current
+        self.data = data
+        raise ValidationError(messages)
+
+
+class DuplicateCheckMixin(forms.ModelForm):
+    confirm_new = forms.BooleanField(
+        required=False,
+        label=_("Yes, this is a new entry"),
+        help_text=_("Tick this only when the site warns about a likely duplicate and you are sure it is different."),
+    )
+    duplicate_field = "title"
+
+    def find_duplicates(self, cleaned_data):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance._state.adding or cleaned_data.get("confirm_new"):
+            return cleaned_data
+        duplicates = self.find_duplicates(cleaned_data)
+        if duplicates:
+            links = format_html_join(", ", '<a href="{}">{}</a>', ((admin_url(d), str(d)) for d in duplicates))
+            self.add_error(
+                self.duplicate_field,
+                ValidationError(
+                    format_html(
+                        "{} {}. {}",
+                        _("This looks like an entry we already have:"),
+                        links,
+                        _("If it really is a different one, tick “Yes, this is a new entry” and save again."),
+                    ),
+                    code="likely_duplicate",
+                ),
+            )
+        return cleaned_data
+
+
+def admin_url(obj):
+    try:
+        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return obj.get_absolute_url()
+
+
+class WorkAdminForm(DuplicateCheckMixin, ConflictCheckMixin, forms.ModelForm):
+    duplicate_field = "title"
+
+    def find_duplicates(self, cleaned_data):
+        return services.work_likely_duplicates(
+            title=cleaned_data.get("title", ""),
+            title_ko=cleaned_data.get("title_ko", ""),
+            title_romanized=cleaned_data.get("title_romanized", ""),
+            alternative_titles=cleaned_data.get("alternative_titles", ""),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("status") == Work.Status.PUBLISHED and "sources" in self.fields:
+            sources = cleaned_data.get("sources")
+            if not services.work_can_publish(work=self.instance, sources=list(sources or [])):
+                self.add_error(
+                    "status",
+                    _(
+                        "A work can be published only when it names at least one source. "
+                        "Add a source under “Sources”, or keep it as a draft for now."
+                    ),
+                )
+        return cleaned_data
+
+
+class PerformerAdminForm(DuplicateCheckMixin, ConflictCheckMixin, forms.ModelForm):
+    duplicate_field = "name"
+
+    def find_duplicates(self, cleaned_data):
+        return services.performer_likely_duplicates(
+            name=cleaned_data.get("name", ""), name_ko=cleaned_data.get("name_ko", "")
+        )
+
+
+class SongAdminForm(ConflictCheckMixin, forms.ModelForm):
+    pass
+
+
+def performers_widget(admin_site=None):
+    """The performer picker used on songs: autocomplete by English or Korean name,
+    with the admin's "+" to create a performer on the spot."""
+    admin_site = admin_site or admin.site
+    relation = Song._meta.get_field("performers")
+    return RelatedFieldWidgetWrapper(
+        AutocompleteSelectMultiple(relation, admin_site),
+        relation.remote_field,
+        admin_site,
+        can_add_related=True,
+        can_change_related=False,
+        can_delete_related=False,
+        can_view_related=False,
+    )
+
+
+class SongInlineForm(ConflictCheckMixin, forms.ModelForm):
+    """A song on its work's page, with its performers editable there too."""
+
+    sung_by = forms.ModelMultipleChoiceField(
+        queryset=Performer.objects.all(),
+        required=False,
+        label=_("Sung by"),
+        help_text=_("Search by English or Korean name; “+” adds a new performer. New ones are credited as lead."),
+    )
+    check_unchanged = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sung_by"].widget = performers_widget()
+        if self.instance.pk:
+            self.fields["sung_by"].initial = [c.performer_id for c in self.instance.credits.order_by("order", "pk")]
+
+    def ordered_performers(self):
+        chosen = {p.pk: p for p in self.cleaned_data.get("sung_by") or []}
+        posted = [int(v) for v in self.data.getlist(self.add_prefix("sung_by")) if str(v).isdigit()]
+        return [chosen[pk] for pk in dict.fromkeys(posted) if pk in chosen] or list(chosen.values())
+
+    def save(self, commit=True):
+        song = super().save(commit=commit)
+        if commit:
+            self.save_performers(song)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_performers():
+                save_m2m()
+                self.save_performers(song)
+
+            self.save_m2m = save_m2m_and_performers
+        return song
+
+    def save_performers(self, song):
+        if "sung_by" in self.changed_data or song._state.adding:
+            services.song_set_performers(song=song, performers=self.ordered_performers())
+
+
+class SongInlineFormSet(BaseInlineFormSet):
+    """Rules across the songs of one work, checked against the work as it is being saved."""
+
+    def clean(self):
+        super().clean()
+        work = self.instance
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            title = data.get("title")
+            if title:
+                key = " ".join(title.casefold().split())
+                if key in seen:
+                    form.add_error(
+                        "title", _("Another song in this work is already called “%(title)s”.") % {"title": title}
+                    )
+                seen.add(key)
+            release_date = data.get("release_date")
+            if release_date and work.year and "release_date" not in form.errors:
+                end = work.last_aired.year if work.last_aired else work.year
+                if release_date.year < work.year - 1 or release_date.year > end + 1:
+                    form.add_error(
+                        "release_date",
+                        _("The release date falls outside the run of %(work)s (%(start)s–%(end)s).")
+                        % {"work": work.title or _("this work"), "start": work.year, "end": end},
+                    )
+
+
+__all__ = [
+    "PerformerAdminForm",
+    "SongAdminForm",
+    "SongInlineForm",
+    "SongInlineFormSet",
+    "WorkAdminForm",
+]
