@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format check-python venv deps dev-deps setup migrate fixtures static editor clean
+.PHONY: run test lint format check-python venv deps dev-deps setup migrate fixtures static editor clean backup restore loadtest bench bench-large test-postgres
 
 check-python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found. Install Python 3.12 or newer (pyenv reads .python-version) or run 'make PYTHON=python3.12 ...'." >&2; exit 1; }
@@ -32,8 +32,10 @@ dev-deps: $(VENV)/.dev-deps
 migrate: deps
 	$(MANAGE) migrate --no-input
 
+# Inserts only fixture objects not yet in the database (an editor's changes are never
+# overwritten) and records their first history version, so the first edit can be undone.
 fixtures: migrate
-	$(MANAGE) loaddata fixtures/*.json
+	$(MANAGE) seed_catalogue
 
 static: deps
 	$(MANAGE) collectstatic --no-input --verbosity 0
@@ -42,13 +44,29 @@ setup: fixtures static
 
 run: check-python setup
 	@echo "Serving the OST timeline at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; create an editor with 'make editor')"
-	$(VENV)/bin/gunicorn ostsite.wsgi --bind 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 editor: migrate
 	$(MANAGE) createsuperuser
 
 test: check-python dev-deps
 	$(VENV)/bin/pytest
+
+# The same suite on PostgreSQL (psycopg 3) and Redis; pytest-django creates test_<name>.
+# Redis DB 1 is flushed between tests: give the run a DB number nothing else uses.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+test-postgres: check-python dev-deps
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+
+# Requests per second and latency (wrk) for cached and uncached pages next to a static
+# file of the same size, through gunicorn as `make run` starts it; see docs/performance.md.
+bench: dev-deps
+	$(PY) bench/bench.py $(BENCH_ARGS)
+
+# The same with 20,000 generated works on top; compares uncached medians with the seed catalogue.
+bench-large: dev-deps
+	$(PY) bench/bench.py --large 20000 $(BENCH_ARGS)
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
@@ -57,6 +75,19 @@ lint: dev-deps
 format: dev-deps
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Whole-catalogue backup (history and editor accounts included) into backups/; prints the file's path.
+backup: migrate
+	@$(MANAGE) backup_catalogue
+
+# Load a backup into the empty, migrated database DATABASE_URL names: make restore FILE=backups/catalogue-....json
+restore: migrate
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/catalogue-YYYYmmdd-HHMMSS.json" >&2; exit 2; }
+	$(MANAGE) restore_catalogue "$(FILE)"
+
+# Readers against gunicorn while an editor keeps saving; LOADTEST_ARGS="--duration 10" for a short run.
+loadtest: dev-deps
+	$(PY) -m loadtest.run --duration 60 --readers 16 --workers 4 $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .cache .pytest_cache

@@ -165,7 +165,7 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Fail fast when Redis is down: pages are then served uncached and
             # /healthz answers 503, instead of requests hanging.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:

@@ -1,0 +1,263 @@
+"""`make bench` / `make bench-large`: how fast are pages next to a static file?
+
+Starts gunicorn exactly as `make run` does (gunicorn.conf.py, DJANGO_DEBUG=0,
+collected static files served by whitenoise), warms it, and runs `wrk` for a
+fixed time against: the timeline, a work page, a filtered browse page, a search,
+and, as the physical limit, a static file holding the same bytes as the timeline
+page, served by whitenoise through the same gunicorn. Pages are measured twice:
+as a browser with no cookie asks (the page cache answers) and uncached (the same
+request plus a cookie the page cache doesn't know, so every request runs the view).
+
+    python bench/bench.py                  # the seed catalogue
+    python bench/bench.py --large 20000    # seed, then seed + 20,000 generated works; compares medians
+
+Environment: BENCH_DIR (scratch dir), BENCH_DATABASE_URL / BENCH_LARGE_DATABASE_URL
+(default: SQLite files in BENCH_DIR), REDIS_URL (default: the file cache),
+BENCH_PORT, BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 32).
+"""
+
+import argparse
+import gzip
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+# What Chromium sends for a page, minus the cookie it doesn't have.
+BROWSER_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en-US,en;q=0.9",
+    "Accept-Encoding": "gzip, deflate, br, zstd",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+}
+UNCACHED_COOKIE = {"Cookie": "bench=uncached"}  # any cookie the page cache doesn't know bypasses it
+
+PAGES = [
+    ("timeline", "/"),
+    ("work page", "/works/goblin/"),
+    ("filtered browse", "/works/?kind=drama&decade=2010"),
+    ("search", "/search/?q=golden"),
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(cmd, env, quiet=True):
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL if quiet else None)  # noqa: S603
+
+
+class Site:
+    def __init__(self, name, database_url, bench_dir, large_works=0):
+        self.name = name
+        self.dir = bench_dir / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-only-throwaway-key-" + hashlib.sha256(os.urandom(16)).hexdigest(),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_STATIC_ROOT": str(self.dir / "static"),
+            "DJANGO_CACHE_DIR": str(self.dir / "cache"),
+            "DJANGO_CACHE_PREFIX": f"bench-{name}",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.large_works = large_works
+
+    def prepare(self):
+        manage = [PYTHON, "manage.py"]
+        print(f"# {self.name}: migrate, load fixtures, collect static files", flush=True)
+        run([*manage, "migrate", "--no-input", "-v0"], self.env)
+        if self.large_works:
+            print(f"# {self.name}: generate_catalogue --works {self.large_works}", flush=True)
+            run(
+                [*manage, "generate_catalogue", "--works", str(self.large_works), "--seed", "1", "--replace"],
+                self.env,
+                quiet=False,
+            )
+        fixtures = sorted(str(p) for p in (ROOT / "fixtures").glob("*.json"))
+        run([*manage, "loaddata", "-v0", *fixtures], self.env)
+        shutil.rmtree(self.dir / "static", ignore_errors=True)
+        run([*manage, "collectstatic", "--no-input", "-v0"], self.env)
+
+    def start(self, port):
+        self.port = port
+        self.log = open(self.dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed command
+            [GUNICORN, "--config", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env={**self.env, "PORT": str(port)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn exited; see {self.log.name}")
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        sys.exit(f"gunicorn did not become healthy; see {self.log.name}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        self.log.close()
+
+    def get(self, path, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def static_twin(self):
+        """Copy the timeline's HTML into the collected static files, with its .gz
+        as collectstatic makes them, so whitenoise serves the same bytes at startup."""
+        status, _headers, body = self.get("/", {k: v for k, v in BROWSER_HEADERS.items() if k != "Accept-Encoding"})
+        if status != 200:
+            sys.exit(f"the timeline answered {status}")
+        digest = hashlib.md5(body, usedforsecurity=False).hexdigest()[:12]
+        path = self.dir / "static" / "bench" / f"timeline.{digest}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(body, 9))
+        return f"/static/bench/{path.name}", len(body)
+
+
+def wrk(url, headers, duration, connections):
+    args = ["wrk", f"-t{min(2, os.cpu_count() or 1)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    percentiles = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|90|99)%\s+([\d.]+\w+)", out, re.M)}
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        **percentiles,
+        "non2xx": int(bad.group(1)) if bad else 0,
+        "errors": errors.group(1) if errors else "",
+    }
+
+
+def to_ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def measure(site, duration, connections):
+    static_path, static_size = site.static_twin()
+    # whitenoise indexes files at startup: restart so it sees the twin.
+    site.stop()
+    site.start(site.port)
+    base = f"http://127.0.0.1:{site.port}"
+    targets = [("static twin of timeline", static_path, BROWSER_HEADERS)]
+    targets += [(name, path, BROWSER_HEADERS) for name, path in PAGES]
+    targets += [(f"{name} (uncached)", path, {**BROWSER_HEADERS, **UNCACHED_COOKIE}) for name, path in PAGES]
+    for _name, path, headers in targets:  # warm every worker's connections and the page cache
+        for _ in range(20):
+            status, response_headers, _body = site.get(path, headers)
+            if status != 200:
+                sys.exit(f"{path} answered {status}")
+    results = {}
+    for name, path, headers in targets:
+        results[name] = {"path": path, **wrk(base + path, headers, duration, connections)}
+        print(f"  measured {name}: {results[name]['rps']:.0f} req/s", flush=True)
+    return results, static_size
+
+
+def report(title, results, static_size, duration, connections):
+    static_rps = results["static twin of timeline"]["rps"]
+    lines = [
+        f"## {title}",
+        f"cores: {os.cpu_count()}  gunicorn: gunicorn.conf.py  wrk: {connections} connections, {duration}s each",
+        f"static twin: the timeline's own HTML ({static_size} bytes uncompressed), served by whitenoise",
+        "",
+        f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'vs static':>9}  path",
+    ]
+    for name, r in results.items():
+        flag = f"  !! {r['non2xx']} non-2xx" if r["non2xx"] else ""
+        flag += f"  !! socket errors: {r['errors']}" if r["errors"] else ""
+        lines.append(
+            f"{name:34} {r['rps']:8.0f} {r.get('50', 0):8.2f} {r.get('90', 0):8.2f} {r.get('99', 0):8.2f} "
+            f"{r['rps'] / static_rps:8.0%}  {r['path']}{flag}"
+        )
+    lines += ["", "request headers sent (cached rows and the static file):"]
+    lines += [f"  {k}: {v}" for k, v in BROWSER_HEADERS.items()]
+    lines += [f"uncached rows add:  {k}: {v}" for k, v in UNCACHED_COOKIE.items()]
+    text = "\n".join(lines)
+    print(text, flush=True)
+    return text
+
+
+def bench_site(site, args):
+    site.prepare()
+    site.start(args.port)
+    try:
+        return measure(site, args.duration, args.connections)
+    finally:
+        site.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--large", type=int, default=0, help="also bench a catalogue with this many generated works")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")) or free_port())
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "32")))
+    parser.add_argument("--output", help="also write the report to this file")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    bench_dir = Path(os.environ.get("BENCH_DIR", ROOT / ".cache" / "bench")).resolve()
+    seed_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{bench_dir / 'seed.db'}")
+    reports = []
+    seed_results, size = bench_site(Site("seed", seed_url, bench_dir), args)
+    reports.append(report("seed catalogue", seed_results, size, args.duration, args.connections))
+    if args.large:
+        large_url = os.environ.get("BENCH_LARGE_DATABASE_URL", f"sqlite:///{bench_dir / 'large.db'}")
+        large_results, size = bench_site(Site("large", large_url, bench_dir, args.large), args)
+        reports.append(
+            report(f"seed + {args.large} generated works", large_results, size, args.duration, args.connections)
+        )
+        lines = ["## uncached median latency, large catalogue / seed catalogue (target: at most 1.5)"]
+        for name, _path in PAGES:
+            key = f"{name} (uncached)"
+            ratio = large_results[key]["50"] / seed_results[key]["50"]
+            verdict = "ok" if ratio <= 1.5 else "OVER TARGET"
+            lines.append(
+                f"  {name:20} {seed_results[key]['50']:8.2f} ms -> {large_results[key]['50']:8.2f} ms"
+                f"  x{ratio:.2f}  {verdict}"
+            )
+        reports.append("\n".join(lines))
+        print(reports[-1])
+    if args.output:
+        Path(args.output).write_text("\n\n".join(reports) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
