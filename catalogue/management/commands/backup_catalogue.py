@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from catalogue.backup import write_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole catalogue (every row, its edit history and the editor accounts it names) "
+        "to a dated JSON file and print its path. Restore it with restore_catalogue."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output-dir",
+            default=str(settings.BASE_DIR / "backups"),
+            help="Directory for the backup file (default: backups/ in the checkout).",
+        )
+
+    def handle(self, *args, output_dir, **options):
+        path, count = write_backup(output_dir)
+        if options["verbosity"] > 1:
+            self.stderr.write(f"{count} objects written.")
+        # The path alone on stdout, so scripts can capture it.
+        self.stdout.write(str(path))
