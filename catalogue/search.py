@@ -71,10 +71,12 @@ def fold(text):
 
 
 def romanize(text):
-    """Revised Romanization of the Hangul in text (other characters pass through)."""
+    """Revised Romanization of the Hangul in text, for display: 겨울연가 ->
+    "Gyeouryeonga" (other characters pass through). Empty without Hangul."""
     if not has_hangul(text):
         return ""
-    return fold(Romanizer(text).romanize())
+    roman = " ".join(Romanizer(text).romanize().split())
+    return roman[:1].upper() + roman[1:]
 
 
 def initials(text):
@@ -106,7 +108,7 @@ def build_key(*names):
         folded = fold(name)
         parts.append(folded)
         parts.append(folded.replace(" ", ""))
-        roman = romanize(name)
+        roman = fold(romanize(name))
         if roman:
             parts.append(roman)
             parts.append(roman.replace(" ", ""))
@@ -138,7 +140,7 @@ def query_terms(query):
         return [compact]
     terms = [compact]
     sound = phonetic(folded)
-    if len(compact) >= MIN_PHONETIC_QUERY and sound and sound != compact:
+    if len(sound) >= MIN_PHONETIC_QUERY and sound != compact:
         terms.append(sound)
     return terms
 
