@@ -76,6 +76,10 @@ def reader(port, stop_at, results, index):
             connection.close()
 
 
+def progress(message):
+    print(f"loadtest: {message}", file=sys.stderr, flush=True)
+
+
 def stale_reads(observations, edits):
     """Answers older than an edit saved before their request started."""
     edits = sorted(edits, key=lambda e: e[1])
@@ -98,6 +102,7 @@ def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=N
     workdir = workdir or server.make_workdir("ostsite-loadtest-")
     extra = {"REDIS_URL": redis_url, "DJANGO_CACHE_PREFIX": f"loadtest-{os.getpid()}"} if redis_url else {}
     try:
+        progress(f"preparing a site in {workdir}")
         server.prepare(workdir)
         env = server.site_env(workdir, production=True, extra=extra)
         editor_cmd = [server.PYTHON, "-m", "loadtest.editor", "--interval", str(interval)]
@@ -105,6 +110,7 @@ def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=N
             [*editor_cmd, "--setup-only"], cwd=server.ROOT, env=env, check=True, capture_output=True, timeout=300
         )
         results = Results()
+        progress(f"starting gunicorn ({workers} workers) on port {port}")
         with server.Gunicorn(workdir, port, workers=workers, production=True, extra_env=extra):
             editor = subprocess.Popen(  # noqa: S603 - fixed argv
                 editor_cmd, cwd=server.ROOT, env=env, stdout=subprocess.PIPE, text=True
@@ -120,6 +126,7 @@ def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=N
 
             collector = threading.Thread(target=collect_edits, daemon=True)
             collector.start()
+            progress(f"{readers} readers for {duration:.0f} s while the editor saves every {interval} s")
             started = time.time()
             stop_at = started + duration
             threads = [

@@ -11,3 +11,9 @@ def site_workdir():
     server.prepare(workdir)
     yield workdir
     server.remove_workdir(workdir)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Logins in these tests hash passwords many times; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
