@@ -30,11 +30,9 @@ def pages():
         "browse filtered": reverse("catalogue:work-list") + "?kind=drama&decade=2010",
         "browse by network": reverse("catalogue:work-list") + "?network=kbs2",
         "work": reverse("catalogue:work-detail", kwargs={"slug": "goblin"}),
-        "song": reverse("catalogue:song-detail", kwargs={"slug": Work.objects.get(slug="goblin").songs.first().slug}),
-        "performer": reverse(
-            "catalogue:performer-detail",
-            kwargs={"slug": Work.objects.get(slug="goblin").songs.first().credits.first().performer.slug},
-        ),
+        "song": reverse("catalogue:song-detail", kwargs={"slug": "stay-with-me"}),
+        "performer": reverse("catalogue:performer-detail", kwargs={"slug": "chanyeol"}),
+        "group performer": reverse("catalogue:performer-detail", kwargs={"slug": "exo"}),
         "search": reverse("catalogue:search") + "?q=love",
         "search one type": reverse("catalogue:search") + "?q=love&type=works",
         "eras": reverse("catalogue:era-list"),
@@ -84,7 +82,7 @@ def test_pages_built_by_factories_are_bounded(client, db, raise_on_lazy_loads, s
         reverse("catalogue:timeline"),
         work.get_absolute_url(),
         song.get_absolute_url(),
-        song.credits.first().performer.get_absolute_url(),
+        song.credits.select_related("performer").first().performer.get_absolute_url(),
         reverse("catalogue:work-list") + f"?network={work.network.slug}",
     ]
     for url in urls:
