@@ -173,14 +173,12 @@ class SongAdminForm(ConflictCheckMixin, forms.ModelForm):
     pass
 
 
-def performers_widget(admin_site=None):
-    """The performer picker used on songs: autocomplete by English or Korean name,
-    with the admin's "+" to create a performer on the spot."""
+def wrap_with_add_link(widget, admin_site=None):
+    """The admin's "+" next to a performer picker, to create a performer on the spot."""
     admin_site = admin_site or admin.site
-    relation = Song._meta.get_field("performers")
     return RelatedFieldWidgetWrapper(
-        AutocompleteSelectMultiple(relation, admin_site),
-        relation.remote_field,
+        widget,
+        Song._meta.get_field("performers").remote_field,
         admin_site,
         can_add_related=True,
         can_change_related=False,
@@ -197,12 +195,14 @@ class SongInlineForm(ConflictCheckMixin, forms.ModelForm):
         required=False,
         label=_("Sung by"),
         help_text=_("Search by English or Korean name; “+” adds a new performer. New ones are credited as lead."),
+        # Autocomplete by English or Korean name (the performer admin's search).
+        widget=AutocompleteSelectMultiple(Song._meta.get_field("performers"), admin.site),
     )
     check_unchanged = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sung_by"].widget = performers_widget()
+        self.fields["sung_by"].widget = wrap_with_add_link(self.fields["sung_by"].widget)
         if self.instance.pk:
             self.fields["sung_by"].initial = [c.performer_id for c in self.instance.credits.order_by("order", "pk")]
 
