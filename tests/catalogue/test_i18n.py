@@ -1,0 +1,72 @@
+"""English and Korean: chosen by Accept-Language or the switcher, <html lang> to match."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from catalogue.models import Work
+
+pytestmark = pytest.mark.django_db
+
+
+def html_lang(response):
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_english_by_default(client):
+    response = client.get("/")
+    assert html_lang(response) == "en"
+    assert "Timeline" in response.content.decode()
+
+
+def test_accept_language_ko_gives_korean_interface(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9,en;q=0.5")
+    assert html_lang(response) == "ko"
+    html = response.content.decode()
+    assert "연대기" in html  # "Timeline" in the navigation
+    assert "검색" in html  # the search box's label and button
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_korean_search_errors_and_model_choices(client):
+    response = client.get(reverse("catalogue:search"), {"q": ""}, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 400
+    assert "검색할 제목이나 이름을 입력하세요." in response.content.decode()
+    with translation.override("ko"):
+        assert str(Work.Kind.DRAMA.label) == "TV 드라마"
+
+
+def test_language_switcher_is_a_plain_post_form_without_javascript(client):
+    html = client.get("/works/?kind=film").content.decode()
+    form = re.search(r'<form class="language-switcher".*?</form>', html, re.S).group(0)
+    assert f'action="{reverse("set_language")}"' in form and 'method="post"' in form
+    assert '<select id="language-switcher-select" name="language">' in form
+    assert '<option value="ko" lang="ko">한국어</option>' in form
+    assert '<button type="submit"' in form
+    assert 'name="next" value="/works/?kind=film"' in form
+    assert "<script" not in form
+
+
+def test_switching_language_sets_the_cookie_and_returns_to_the_page(client):
+    response = client.post(reverse("set_language"), {"language": "ko", "next": "/works/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/works/"
+    page = client.get("/works/")
+    assert html_lang(page) == "ko"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert html_lang(client.get("/")) == "en"
+
+
+def test_switcher_works_with_csrf_checks_on(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("set_language"), {"language": "ko", "next": "/"})
+    assert response.status_code == 302
+
+
+def test_unsafe_next_is_not_followed(client):
+    response = client.post(reverse("set_language"), {"language": "ko", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
