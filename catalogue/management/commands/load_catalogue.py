@@ -82,7 +82,8 @@ class Command(BaseCommand):
 
     def describe_bad_utf8(self, path, raw, error):
         text = raw.decode("utf-8", errors="replace")
-        line, column = line_and_column(raw[: error.start].decode("utf-8", errors="replace"), error.start)
+        before = raw[: error.start].decode("utf-8", errors="replace")
+        line, column = line_and_column(before, len(before))
         where = f"{path}: not valid UTF-8 at line {line}, column {column} (byte {error.start})"
         try:
             data = json.loads(text)
@@ -111,7 +112,7 @@ class Command(BaseCommand):
         for where, saved in deferred:
             try:
                 saved.save_deferred_fields()
-            except (ObjectDoesNotExist, DatabaseError) as error:
+            except (ObjectDoesNotExist, DatabaseError, serializers.base.DeserializationError) as error:
                 names = ", ".join(f"“{f.name}”: {v!r}" for f, v in saved.deferred_fields.items())
                 raise FixtureError(
                     f"{where}, field {names}: refers to an object that does not exist ({error})."
