@@ -2,6 +2,8 @@
 one Redis: after a save, both serve the new text on the very next request, in
 every language and encoding, on every page that shows it."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -43,6 +45,15 @@ def two_instances(seeded, production_static, tmp_path):
 def test_an_edit_shows_everywhere_on_the_very_next_request(two_instances):
     a, b = two_instances
     assert a.port != b.port
+
+    # Static files: hashed names, gzip, far-future immutable caching, from whitenoise.
+    _status, _headers, home = a.get("/", VARIANTS[0])
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', home).group(1)
+    status, headers, _body = a.get(stylesheet, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+
     for server in (a, b):
         for page in PAGES:
             for headers in VARIANTS:
