@@ -30,7 +30,7 @@ def create_groups(apps, schema_editor):
 
     # Permissions are normally created after all migrations run; make sure they exist now.
     for app_config in apps.get_app_configs():
-        models_module = app_config.models_module
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = models_module
