@@ -104,12 +104,12 @@ class ListenLinkFactory(factory.django.DjangoModelFactory):
     url = "https://www.youtube.com/watch?v=example"
 
 
-def build_catalogue(size, *, year=2016, network=None, sources=True):
+def build_catalogue(size, *, year=2016, network=None, group=None, sources=True):
     """`size` published works, each with a signature song sung by a performer in a
     group, plus milestones, listen links and sources: every relation a page shows."""
     network = network or NetworkFactory()
     streaming = NetworkFactory(slug="stream-test", name="Stream test", kind=Network.Kind.STREAMING)
-    group = PerformerFactory(kind=Performer.Kind.GROUP)
+    group = group or PerformerFactory(kind=Performer.Kind.GROUP)
     works = []
     for i in range(size):
         work = WorkFactory(year=year + i % 3, network=network)
