@@ -97,13 +97,13 @@ def stale_reads(observations, edits):
     return stale
 
 
-def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=None):
+def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=None, fixtures=True):
     own_workdir = workdir is None
     workdir = workdir or server.make_workdir("ostsite-loadtest-")
     extra = {"REDIS_URL": redis_url, "DJANGO_CACHE_PREFIX": f"loadtest-{os.getpid()}"} if redis_url else {}
     try:
         progress(f"preparing a site in {workdir}")
-        server.prepare(workdir)
+        server.prepare(workdir, with_fixtures=fixtures)
         env = server.site_env(workdir, production=True, extra=extra)
         editor_cmd = [server.PYTHON, "-m", "loadtest.editor", "--interval", str(interval)]
         subprocess.run(  # noqa: S603 - fixed argv
@@ -190,8 +190,10 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", "8530")))
     parser.add_argument("--interval", type=float, default=0.25, help="Seconds between two edits.")
     parser.add_argument("--redis-url", default=os.environ.get("LOADTEST_REDIS_URL"), help="Use Redis as the cache.")
+    parser.add_argument("--no-fixtures", action="store_true", help="Only the load test's own work, no catalogue.")
     args = parser.parse_args()
     summary = run(
+        fixtures=not args.no_fixtures,
         duration=args.duration,
         readers=args.readers,
         workers=args.workers,

@@ -46,7 +46,7 @@ def site_env(workdir, *, production=False, extra=None):
 
 def manage(env, *args, check=True):
     return subprocess.run(  # noqa: S603 - fixed argv, our own manage.py
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True, timeout=600
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True, timeout=1800
     )
 
 
