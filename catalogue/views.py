@@ -77,7 +77,8 @@ class DraftPreviewMixin:
             model = type(self.object)
             context["draft_preview"] = not model.objects.published().filter(pk=self.object.pk).exists()
             opts = model._meta
-            context["draft_admin_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object.pk])
+            admin_name = f"admin:{opts.app_label}_{opts.model_name}_change"
+            context["draft_admin_url"] = reverse(admin_name, args=[self.object.pk])
         return context
 
 
