@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from catalogue.models import DatePrecision, Milestone, Performer, Song, Work
 from tests.factories import (
@@ -56,9 +57,9 @@ def test_song_page_shows_role_milestones_listen_links_and_sources(client, seeded
     assert song.get_role_display() in html
     assert "KPop Demon Hunters" in html
     for milestone in song.milestones.all():
-        assert milestone.description in html
+        assert escape(milestone.description) in html
     for link in song.listen_links.all():
-        assert link.get_platform_display() in html and link.url in html
+        assert link.get_platform_display() in html and escape(link.url) in html
     assert 'class="sources"' in html
 
 
@@ -66,7 +67,7 @@ def test_unconfirmed_milestone_is_marked_as_such(client, seeded):
     milestone = Milestone.objects.filter(is_confirmed=False).select_related("song").first()
     assert milestone is not None, "the fixtures carry at least one unconfirmed milestone"
     html = text_of(client.get(milestone.song.get_absolute_url()))
-    position = html.index(milestone.description)
+    position = html.index(escape(milestone.description))
     assert "unconfirmed" in html[position : position + 400]
 
 
