@@ -173,12 +173,12 @@ def test_the_copy_check_catches_a_sentence_lifted_from_the_article():
     assert len(shingles) > 500
     lifted = "Golden became the first all-female K-pop single to top the Hot 100 this month."
     assert copied_runs(lifted, shingles) == [
-        "golden became the first all female k pop single",
-        "became the first all female k pop single to",
-        "the first all female k pop single to top",
-        "first all female k pop single to top the",
-        "all female k pop single to top the hot",
-        "female k pop single to top the hot 100",
+        "became the first all female k pop single",
+        "the first all female k pop single to",
+        "first all female k pop single to top",
+        "all female k pop single to top the",
+        "female k pop single to top the hot",
+        "k pop single to top the hot 100",
     ]
     assert copied_runs("Golden was the first Hot 100 No. 1 sung by women in K-pop.", shingles) == []
 
