@@ -147,7 +147,10 @@ class WorkAdminForm(DuplicateCheckMixin, ConflictCheckMixin, forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("status") == Work.Status.PUBLISHED and "sources" in self.fields:
+        # Checked when a work becomes published, or when a published work's sources change,
+        # so an older published entry without sources can still be corrected.
+        becomes_published = self.initial.get("status") != Work.Status.PUBLISHED or "sources" in self.changed_data
+        if cleaned_data.get("status") == Work.Status.PUBLISHED and "sources" in self.fields and becomes_published:
             sources = cleaned_data.get("sources")
             if not services.work_can_publish(work=self.instance, sources=list(sources or [])):
                 self.add_error(
