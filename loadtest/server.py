@@ -98,7 +98,8 @@ class Gunicorn:
             stdout=self.logfile,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 120
+        # Generous: workers import Django before the first answer, slowly on a busy machine.
+        deadline = time.monotonic() + float(os.environ.get("LOADTEST_START_TIMEOUT", "600"))
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")

@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="JSON fixture files.")
 
-    def handle(self, *files, **options):
+    def handle(self, *args, files, **options):
         loaded = 0
         try:
             with transaction.atomic():
