@@ -25,8 +25,9 @@ def test_accept_language_ko_gives_korean_interface(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9,en;q=0.5")
     assert html_lang(response) == "ko"
     html = response.content.decode()
-    assert "연대기" in html  # "Timeline" in the navigation
-    assert "검색" in html  # the search box's label and button
+    assert "작품 둘러보기" in html and "Browse works" not in html  # the navigation
+    assert "본문으로 건너뛰기" in html  # the skip link
+    assert '<button class="site-search__button" type="submit">검색</button>' in html
     assert "Accept-Language" in response["Vary"]
 
 
