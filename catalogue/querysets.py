@@ -84,7 +84,6 @@ class SongQuerySet(NaturalKeyQuerySet):
             Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
         )
 
-
     def sung_by(self, performer_ids):
         """Published songs credited to any of these performers (a singer, their groups,
         a group's members), in career order, with every credit of each song."""
@@ -92,7 +91,9 @@ class SongQuerySet(NaturalKeyQuerySet):
             self.published()
             .filter(pk__in=self.model.objects.filter(credits__performer_id__in=performer_ids).values("pk"))
             .with_credits()
-            .annotate(career_year=Coalesce(ExtractYear("release_date"), "work__year", output_field=models.IntegerField()))
+            .annotate(
+                career_year=Coalesce(ExtractYear("release_date"), "work__year", output_field=models.IntegerField())
+            )
             .order_by(models.F("career_year").asc(nulls_last=True), "release_date", "title")
         )
 
