@@ -82,7 +82,7 @@ def test_atom_feed_is_valid_xml_newest_first(client, works):
 
 
 def test_control_characters_in_a_title_do_not_break_the_feed(client):
-    WorkFactory(slug="odd", title="Odd\x0bTitle <b>&")
+    WorkFactory(slug="odd", title="Odd\x0bTitle <b>&", title_ko="")
     response = client.get(reverse("catalogue:feed-rss"))
     assert response.status_code == 200
     assert ET.fromstring(response.content).find("channel/item").findtext("title") == "OddTitle <b>& (2016)"
