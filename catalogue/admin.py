@@ -11,6 +11,8 @@ changed. Works start as drafts and are published once they name a source.
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,14 @@ from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import search, services
-from .admin_forms import PerformerAdminForm, SongAdminForm, SongInlineForm, SongInlineFormSet, WorkAdminForm
+from .admin_forms import (
+    PerformerAdminForm,
+    SafeAutocompleteMixin,
+    SongAdminForm,
+    SongInlineForm,
+    SongInlineFormSet,
+    WorkAdminForm,
+)
 from .models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
 from .resources import CreditResource, PerformerResource, SongResource, WorkResource
 
@@ -53,6 +62,22 @@ class CatalogueImportExportMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A file is imported whole or not at all, even when its confirmation is
+        # posted for a file whose preview showed errors.
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        return {**kwargs, "use_transactions": True, "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _("Nothing was imported: the file has errors. Upload it again to see them row by row."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        return super().process_result(result, request)
 
 
 class EntryHistoryAdmin(SimpleHistoryAdmin):
@@ -100,14 +125,14 @@ class NetworkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["performer"]
     fields = ["performer", "role", "order", "note"]
 
 
-class SongInline(admin.StackedInline):
+class SongInline(SafeAutocompleteMixin, admin.StackedInline):
     """Songs on their work's page, with their performers: a whole entry in one sitting."""
 
     model = Song
@@ -130,7 +155,7 @@ class SongInline(admin.StackedInline):
 
 
 @admin.register(Work)
-class WorkAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+class WorkAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
     form = WorkAdminForm
     resource_classes = [WorkResource, SongResource, CreditResource]
     list_display = ["title", "title_ko", "year", "kind", "network", "status", "source_count"]
@@ -208,19 +233,19 @@ class WorkAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
         )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     autocomplete_fields = ["sources"]
 
 
-class ListenLinkInline(admin.TabularInline):
+class ListenLinkInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ListenLink
     extra = 0
 
 
 @admin.register(Song)
-class SongAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+class SongAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
     form = SongAdminForm
     resource_classes = [SongResource, CreditResource]
     list_display = ["title", "title_ko", "work", "ost_part", "role", "is_signature"]
@@ -234,7 +259,7 @@ class SongAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
     save_on_top = True
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "group"
     extra = 0
@@ -243,7 +268,7 @@ class MemberInline(admin.TabularInline):
     verbose_name_plural = _("members")
 
 
-class GroupInline(admin.TabularInline):
+class GroupInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "member"
     extra = 0
@@ -252,7 +277,7 @@ class GroupInline(admin.TabularInline):
     verbose_name_plural = _("groups")
 
 
-class PerformerCreditInline(admin.TabularInline):
+class PerformerCreditInline(SafeAutocompleteMixin, admin.TabularInline):
     """The performer's credits, read-only here: they are edited from the song or its work."""
 
     model = Credit
@@ -271,7 +296,7 @@ class PerformerCreditInline(admin.TabularInline):
 
 
 @admin.register(Performer)
-class PerformerAdmin(CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+class PerformerAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
     form = PerformerAdminForm
     resource_classes = [PerformerResource]
     list_display = ["name", "name_ko", "kind", "is_fictional"]

@@ -11,7 +11,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import NoReverseMatch, reverse
@@ -22,6 +22,46 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Performer, Song, Work
+
+
+class ValidValuesOnlyMixin:
+    """Django's autocomplete widgets look up whatever the browser sent when a form
+    with errors is shown again; an id that is not a number ("not-a-number", a
+    hand-edited POST) made that lookup raise, a 500 instead of the field's own
+    "Select a valid choice" message. Only values of the right type are looked up."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.field.remote_field.model._meta.pk
+        valid = []
+        for item in value:
+            try:
+                pk.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(ValidValuesOnlyMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(ValidValuesOnlyMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """For admins and inlines with autocomplete_fields: the widgets above instead of Django's."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class VersionField(forms.IntegerField):
@@ -44,7 +84,27 @@ class ConflictCheckMixin(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.instance._state.adding:
-            self.fields["loaded_version"].initial = services.latest_version_id(instance=self.instance)
+            current = services.latest_version_id(instance=self.instance)
+            self.fields["loaded_version"].initial = current
+            self.compare_with_loaded_version(current)
+
+    def compare_with_loaded_version(self, current):
+        """What the editor changed is measured against the version they opened, not the
+        row as it is now: a row someone else saved meanwhile, which this editor left
+        alone, is then "unchanged" and not saved over theirs."""
+        if not self.is_bound:
+            return
+        try:
+            loaded = int(self.data.get(self.add_prefix("loaded_version")) or 0)
+        except (TypeError, ValueError):
+            return
+        if not loaded or loaded == current:
+            return
+        opened = services.loaded_version(instance=self.instance, version_id=loaded)
+        if opened is not None:
+            self.initial.update(
+                forms.models.model_to_dict(opened, fields=self._meta.fields, exclude=self._meta.exclude)
+            )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -199,7 +259,7 @@ class SongInlineForm(ConflictCheckMixin, forms.ModelForm):
         label=_("Sung by"),
         help_text=_("Search by English or Korean name; “+” adds a new performer. New ones are credited as lead."),
         # Autocomplete by English or Korean name (the performer admin's search).
-        widget=AutocompleteSelectMultiple(Song._meta.get_field("performers"), admin.site),
+        widget=SafeAutocompleteSelectMultiple(Song._meta.get_field("performers"), admin.site),
     )
     check_unchanged = False
 

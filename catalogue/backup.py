@@ -8,6 +8,7 @@ attached. History rows themselves are written with plain ids, because they may
 point at rows deleted since (a natural key can't be looked up for those).
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -18,6 +19,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+
+class LosslessJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to milliseconds (as JavaScript dates have them);
+    a backup keeps the microseconds, so a restored history is the one that was saved."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 def is_history_model(model):
@@ -67,7 +79,7 @@ def write_backup(directory):
     objects = backup_objects()
     temporary = path.with_suffix(".json.partial")
     with temporary.open("w", encoding="utf-8") as stream:
-        json.dump(objects, stream, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        json.dump(objects, stream, cls=LosslessJSONEncoder, ensure_ascii=False, indent=1)
         stream.write("\n")
     temporary.replace(path)  # never leave a half-written backup under the final name
     return path, len(objects)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,9 @@ class LatestWorksFeed(Feed):
             for song in item.signature_songs
         )
         parts = [Truncator(item.summary).words(60), songs]
-        return xml_safe("\n\n".join(part for part in parts if part))
+        # Feed readers render a description as HTML: our plain text goes in escaped,
+        # in paragraphs, so markup typed into a summary shows as text there too.
+        return linebreaks(xml_safe("\n\n".join(part for part in parts if part)), autoescape=True)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -148,6 +148,14 @@ def latest_version_id(*, instance):
     return instance.history.aggregate(latest=Max("history_id"))["latest"]
 
 
+def loaded_version(*, instance, version_id):
+    """``instance`` as it was in history record ``version_id``, or None when there is none."""
+    if instance is None or instance.pk is None or version_id is None:
+        return None
+    record = instance.history.filter(history_id=version_id).first()
+    return record.instance if record else None
+
+
 def changes_since(*, instance, version_id):
     """What others saved on ``instance`` after the version an editor opened.
 

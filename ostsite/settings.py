@@ -149,6 +149,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed names never change
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # our CSS, images and fonts serve our pages only
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -177,6 +178,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# An uploaded import file waits here between its preview and the editor's
+# confirmation: in the shared cache, so the confirmation may reach another host.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 # The anonymous page cache (ostsite/middleware.py): entries live this long, but
 # a catalogue write makes them unreachable at once (catalogue/cache.py).

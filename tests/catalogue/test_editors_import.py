@@ -81,18 +81,22 @@ def test_a_file_with_one_bad_row_shows_its_errors_and_saves_nothing(editor_clien
 
 
 def test_posting_the_confirmation_of_a_bad_file_anyway_saves_nothing(editor_client, catalogue):
-    content = SONGS_HEADER + "good-one,goblin,Good One,,2016-12-03,insert,\nbad,goblin,Bad,,2050-01-01,insert,\n"
-    upload(editor_client, "song", content, "songs.csv")
+    content = SONGS_HEADER + "good-one,goblin,Good One,,2016-12-03,insert,\nbad,goblin,Bad,,1990-01-01,insert,\n"
+    preview = upload(editor_client, "song", content, "songs.csv")
+    assert "outside the run" in preview.content.decode()
     # Forge a confirmation for the same content: the import still refuses it as a whole.
-    from import_export.tmp_storages import TempFolderStorage
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
-    storage = TempFolderStorage(encoding="utf-8", read_mode="r")
+    storage = import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)(encoding="utf-8")
     storage.save(content)
-    editor_client.post(
+    response = editor_client.post(
         reverse("admin:catalogue_song_process_import"),
         {"import_file_name": storage.name, "original_file_name": "songs.csv", "format": CSV, "resource": "0"},
+        follow=True,
     )
     assert not Song.objects.filter(slug="good-one").exists()
+    assert "Nothing was imported: the file has errors." in response.content.decode()
 
 
 def test_a_json_file_of_works_imports_as_drafts(editor_client, catalogue):

@@ -49,7 +49,7 @@ def test_round_trip_is_lossless(tmp_path, capsys):
     assert any(o["model"] == "catalogue.historicalsong" and o["fields"]["history_type"] == "-" for o in before)
 
     call_command("backup_catalogue", "--output-dir", str(tmp_path))
-    printed = Path(capsys.readouterr().out.strip())
+    printed = Path(capsys.readouterr().out.strip().splitlines()[-1])  # the command prints the path last
     assert printed.parent == tmp_path
     assert printed.name.startswith("catalogue-") and printed.suffix == ".json"
 

@@ -12,6 +12,7 @@ from catalogue.models import Work
 from tests.factories import build_catalogue
 
 
+@pytest.mark.django_db
 def test_models_and_migrations_do_not_drift():
     out = io.StringIO()
     try:

@@ -104,6 +104,7 @@ class BrowserEvents:
         self.csp_errors = []
         page.on("dialog", self.on_dialog)
         page.on("console", self.on_console)
+        self.page = page
 
     def on_dialog(self, dialog):
         self.dialogs.append(dialog.message)
@@ -111,7 +112,7 @@ class BrowserEvents:
 
     def on_console(self, message):
         if message.type == "error" and "Content Security Policy" in message.text:
-            self.csp_errors.append(message.text)
+            self.csp_errors.append(f"{self.page.url}: {message.text}")
 
 
 @pytest.fixture

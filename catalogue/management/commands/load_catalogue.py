@@ -137,6 +137,11 @@ class Command(BaseCommand):
             (deserialized,) = serializers.deserialize("python", [item], handle_forward_references=True)
         except serializers.base.DeserializationError as error:
             raise FixtureError(f"{where}{self.find_bad_field(item)}: {error.__cause__ or error}") from None
+        except ObjectDoesNotExist as error:
+            # Building the natural key of an object whose own references are missing.
+            raise FixtureError(
+                f"{where}{self.find_bad_field(item)}: refers to an object that does not exist ({error})."
+            ) from None
         instance = deserialized.object
         deferred = deserialized.deferred_fields or {}
         for field, value in deferred.items():
