@@ -60,7 +60,7 @@ def test_timeline_is_light_and_served_from_our_host_only(browser, live_catalogue
     page = context.new_page()
     page.set_default_timeout(120_000)
     responses = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     try:
         page.goto(live_catalogue + "/", wait_until="networkidle")
         ours = urlsplit(live_catalogue).netloc
