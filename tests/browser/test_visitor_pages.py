@@ -118,3 +118,15 @@ def test_dark_mode_follows_the_system_setting(browser, live_catalogue, screensho
         finally:
             context.close()
     assert colours["light"] != colours["dark"]
+
+
+def test_names_keep_their_own_capitals_as_shown(browser, live_catalogue):
+    """What the eye reads (CSS applied): "tvN", not "TVN"."""
+    context, page = open_page(browser, live_catalogue + "/works/goblin/", 1280)
+    try:
+        assert "tvN" in page.locator(".entry__kicker").first.inner_text()
+        page.goto(live_catalogue + "/works/", wait_until="load")
+        kickers = page.locator(".work-card__kicker").all_inner_texts()
+        assert any("tvN" in text for text in kickers), kickers
+    finally:
+        context.close()
