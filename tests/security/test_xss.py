@@ -2,8 +2,6 @@
 every page, feed, export and in the admin, proven in a real browser (no dialog
 opens, no CSP violation in the admin); listen links accept only http(s)."""
 
-import os
-
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,15 +14,6 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
 JS_URL = "javascript:alert(3)"
 PASSWORD = "a long and unguessable passphrase"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def hostile_catalogue():
@@ -116,14 +105,11 @@ class BrowserEvents:
 
 
 @pytest.fixture
-def browser_page(live_server):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        yield page, BrowserEvents(page)
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page, BrowserEvents(page)
+    context.close()
 
 
 @pytest.mark.browser
