@@ -2,10 +2,11 @@
 
 Whole pages are stored in the shared cache (Redis, or the file cache every
 gunicorn worker on a host sees) and served before sessions, auth and the view
-run. The key holds the catalogue version (catalogue/cache.py), which every
-committed write to the catalogue bumps, so after an editor saves, every worker
-and host builds the page afresh on the next request, in every language and
-encoding, on every page that shows the edited text.
+run. Each stored page carries the catalogue version (catalogue/cache.py) it was
+built at, and is read together with the current version in one round trip;
+every committed write to the catalogue bumps the version, so after an editor
+saves, every worker and host builds the page afresh on the next request, in
+every language and encoding, on every page that shows the edited text.
 
 Only requests that can't be personal are served from or stored in the cache:
 GET or HEAD, no cookie other than the language and CSRF cookies (an editor's
@@ -30,7 +31,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-from catalogue.cache import catalogue_version
+from catalogue.cache import VERSION_KEY, catalogue_version
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +67,16 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
 
-        stored = self._cache_get(key)
-        if stored is not None:
+        # One round trip for the catalogue version and the page: a stored page is
+        # served only if it was built at the current version.
+        version, stored = self._cache_get(key)
+        if stored is not None and stored[-1] == version:
             return self.respond_from_store(request, stored)
 
         response = self.get_response(request)
-        if request.method == "GET" and self.is_cacheable_response(response):
+        if version is not None and request.method == "GET" and self.is_cacheable_response(response):
             self.prepare_for_store(response)
-            self._cache_set(key, self.to_store(response))
+            self._cache_set(key, self.to_store(response, version))
             response[self.header_name] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
@@ -89,22 +92,18 @@ class PageCacheMiddleware:
         return all(name in allowed for name in request.COOKIES)
 
     def key_for(self, request):
-        """(scheme, host, full path with query string, language, encoding, catalogue version)."""
+        """(scheme, host, full path with query string, language, encoding); the
+        catalogue version the page was built at is stored with it."""
         try:
             host = request.get_host()
         except DisallowedHost:
             return None  # let the normal stack answer 400
-        try:
-            version = catalogue_version()
-        except Exception:  # the cache is down: serve uncached rather than fail
-            logger.warning("page cache: cache unavailable, serving uncached", exc_info=True)
-            return None
         language = get_language_from_request(request)
         encoding = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
         scheme = "https" if request.is_secure() else "http"
         url = f"{scheme}://{host}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"page:{version}:{language}:{encoding}:{digest}"
+        return f"page:{language}:{encoding}:{digest}"
 
     # Responses ----------------------------------------------------------------
 
@@ -127,12 +126,12 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Accept-Encoding", "Cookie"))
 
     @staticmethod
-    def to_store(response):
+    def to_store(response, version):
         headers = [(k, v) for k, v in response.items() if k.lower() not in _DROPPED_HEADERS]
-        return (response.status_code, headers, response.content, time.time())
+        return (response.status_code, headers, response.content, time.time(), version)
 
     def respond_from_store(self, request, stored):
-        status, headers, content, _stored_at = stored
+        status, headers, content, _stored_at, _version = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
@@ -142,11 +141,17 @@ class PageCacheMiddleware:
     # Cache access that never takes the site down ------------------------------
 
     def _cache_get(self, key):
+        """(catalogue version, stored page or None); (None, None) when the cache is
+        down, and the page is then served uncached rather than failing."""
         try:
-            return cache.get(key)
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+            if version is None:
+                return catalogue_version(), None
+            return version, found.get(key)
         except Exception:
-            logger.warning("page cache: read failed", exc_info=True)
-            return None
+            logger.warning("page cache: cache unavailable, serving uncached", exc_info=True)
+            return None, None
 
     def _cache_set(self, key, value):
         try:
