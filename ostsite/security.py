@@ -24,6 +24,7 @@ import uuid
 from django.conf import settings
 from django.http import HttpResponseServerError
 from django.template import loader
+from django.utils.html import format_html
 from django.views.decorators.csrf import requires_csrf_token
 
 _request_id = contextvars.ContextVar("request_id", default="-")
@@ -33,6 +34,9 @@ _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 def current_request_id():
     return _request_id.get()
+
+
+logger = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
@@ -84,5 +88,14 @@ class SecurityHeadersMiddleware:
 def server_error(request, template_name="500.html"):
     """Django's default 500 view, plus the request id. The template gets no request
     context: whatever broke (database, context processors) must not break this page."""
-    template = loader.get_template(template_name)
-    return HttpResponseServerError(template.render({"request_id": getattr(request, "id", "")}))
+    request_id = getattr(request, "id", "")
+    try:
+        body = loader.get_template(template_name).render({"request_id": request_id})
+    except Exception:  # even our error page broke (a missing static manifest, say): plain words
+        logger.exception("the 500 page could not be rendered")
+        body = format_html(
+            '<!doctype html><html lang="en"><title>Server error</title><h1>Something went wrong on our side</h1>'
+            "<p>Please try again in a moment. Reference: {}</p></html>",
+            request_id,
+        )
+    return HttpResponseServerError(body)

@@ -60,3 +60,24 @@ def test_a_proxy_request_id_is_kept_when_sane(client):
 def test_log_lines_outside_requests_have_a_placeholder(console_log):
     logging.getLogger("catalogue").warning("background job finished")
     assert "WARNING [-] catalogue: background job finished" in console_log.getvalue()
+
+
+def test_the_500_page_falls_back_to_plain_words_when_it_cannot_render(client, broken_timeline, monkeypatch):
+    """Production without collectstatic: {% static %} itself raises; the visitor still gets a 500 page."""
+    from django.template import loader
+
+    real_get_template = loader.get_template
+
+    def broken_get_template(name, *args, **kwargs):
+        if name == "500.html":
+            raise ValueError("Missing staticfiles manifest entry for 'css/site.css'")
+        return real_get_template(name, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "get_template", broken_get_template)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong on our side" in body
+    assert response.headers["X-Request-ID"] in body
+    assert "manifest" not in body
