@@ -2,9 +2,13 @@
 committed write to the catalogue. Page caches key on it, so a save anywhere makes
 every worker and host build fresh pages on the next request."""
 
+import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "catalogue:version"
 
@@ -24,3 +28,18 @@ def bump_catalogue_version():
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def remember(name, compute):
+    """A value derived from the whole published catalogue (totals, works per year),
+    computed once per catalogue version and shared by every worker and host.
+
+    Counting twenty thousand works on every page view would make the timeline and
+    era pages slower as the catalogue grows, while the figures change only when
+    the catalogue does. ``compute`` must return plain data (no querysets)."""
+    try:
+        key = f"derived:{catalogue_version()}:{name}"
+        return cache.get_or_set(key, compute, timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception:  # the cache is down: compute, rather than fail the page
+        logger.warning("derived figures: cache unavailable, computing", exc_info=True)
+        return compute()

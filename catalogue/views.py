@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import exports, search
+from .cache import remember
 from .filters import WorkFilter
 from .forms import SearchForm
 from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Work
@@ -24,8 +25,12 @@ class TimelineView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Work.objects.published()
-        years = [row["year"] for row in published.counts_by_year()]
-        context["figures"] = published.figures()
+        stats = remember(
+            "timeline",
+            lambda: {"figures": published.figures(), "years": [row["year"] for row in published.counts_by_year()]},
+        )
+        years = stats["years"]
+        context["figures"] = stats["figures"]
         context["decades"] = sorted({year // 10 * 10 for year in years})
         context["first_year"], context["last_year"] = (years[0], years[-1]) if years else (None, None)
         return context
@@ -189,9 +194,14 @@ class EraMixin:
         context.update(
             first_year=self.first_year,
             last_year=self.last_year,
-            figures=works.figures(),
-            by_year=list(works.counts_by_year()),
-            by_network=list(works.counts_by_network()),
+            **remember(
+                f"era:{self.first_year}-{self.last_year}",
+                lambda: {
+                    "figures": works.figures(),
+                    "by_year": list(works.counts_by_year()),
+                    "by_network": list(works.counts_by_network()),
+                },
+            ),
         )
         return context
 
@@ -234,7 +244,15 @@ class EraIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         works = Work.objects.published()
-        by_year = list(works.counts_by_year())
+        stats = remember(
+            "eras",
+            lambda: {
+                "figures": works.figures(),
+                "by_year": list(works.counts_by_year()),
+                "by_network": list(works.counts_by_network()),
+            },
+        )
+        by_year = stats["by_year"]
         decades = {}
         for row in by_year:
             decade = decades.setdefault(row["year"] // 10 * 10, {"works": 0, "song_count": 0, "years": []})
@@ -242,10 +260,10 @@ class EraIndexView(TemplateView):
             decade["song_count"] += row["song_count"]
             decade["years"].append(row)
         context.update(
-            figures=works.figures(),
+            figures=stats["figures"],
             by_year=by_year,
             decades=[{"decade": d, **values} for d, values in sorted(decades.items())],
-            by_network=list(works.counts_by_network()),
+            by_network=stats["by_network"],
         )
         return context
 

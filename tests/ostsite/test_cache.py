@@ -184,3 +184,23 @@ def test_head_is_served_from_the_get_entry(client, work):
     response = client.head(url, **BROWSER)
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "hit"
+
+
+def test_figures_follow_the_catalogue_even_for_editors(client, admin_client, work):
+    """Totals are kept per catalogue version: a new work counts at once, for the
+    anonymous visitor and for a logged-in editor (who never gets cached pages)."""
+    import re
+
+    def works_figure(response):
+        return int(re.search(r"<strong>(\d+)</strong> works", body(response)).group(1))
+
+    for c in (client, admin_client):
+        assert works_figure(c.get(reverse("catalogue:timeline"), **BROWSER)) == 1
+    decade = reverse("catalogue:era-decade", kwargs={"decade": 2010})
+    before_decade = body(admin_client.get(decade, **BROWSER))
+
+    WorkFactory(slug="another", title="Another Story", year=2017)
+
+    for c in (client, admin_client):
+        assert works_figure(c.get(reverse("catalogue:timeline"), **BROWSER)) == 2
+    assert body(admin_client.get(decade, **BROWSER)) != before_decade
