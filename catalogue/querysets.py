@@ -42,7 +42,11 @@ class WorkQuerySet(NaturalKeyQuerySet):
         return self.filter(year__gte=first, year__lte=last)
 
     def sharing_performers(self, performer_ids):
-        return self.filter(songs__credits__performer_id__in=performer_ids).distinct()
+        # A semi-join (IN subquery), not JOIN + DISTINCT: the planner then reads the
+        # few credited works first instead of de-duplicating the whole catalogue.
+        from .models import Song
+
+        return self.filter(pk__in=Song.objects.filter(credits__performer_id__in=performer_ids).values("work_id"))
 
     def figures(self):
         """Era figures in one query: works, songs, networks and performers."""
