@@ -161,7 +161,7 @@ CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "ostsite")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ostsite.cache.RedisCache",  # Django's, reusing its clients (ostsite/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Fail fast when Redis is down: pages are then served uncached and

@@ -204,3 +204,18 @@ def test_figures_follow_the_catalogue_even_for_editors(client, admin_client, wor
     for c in (client, admin_client):
         assert works_figure(c.get(reverse("catalogue:timeline"), **BROWSER)) == 2
     assert body(admin_client.get(decade, **BROWSER)) != before_decade
+
+
+def test_the_redis_backend_reuses_one_client_and_still_works(settings):
+    """ostsite.cache.RedisCache: Django's backend minus a new redis.Redis per call."""
+    from django.core.cache import cache
+
+    if "Redis" not in settings.CACHES["default"]["BACKEND"]:
+        pytest.skip("runs in the PostgreSQL and Redis run (REDIS_URL set)")
+    client = cache._cache
+    assert client.get_client(write=True) is client.get_client(write=True)
+    cache.set("reuse-check", {"ok": "드라마"}, 30)
+    assert cache.get_many(["reuse-check", "absent"]) == {"reuse-check": {"ok": "드라마"}}
+    cache.delete("reuse-counter")
+    assert cache.add("reuse-counter", 1)
+    assert cache.incr("reuse-counter") == 2
