@@ -19,7 +19,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalogue import search
@@ -166,7 +166,12 @@ class Command(BaseCommand):
             song_rows = self.create_songs(work_rows, options["songs_per_work"])
             self.create_credits(song_rows, performer_ids)
             transaction.on_commit(bump_catalogue_version)
-        self.say(f"done: {works} works, {len(song_rows)} songs, {performers} performers")
+        # Fresh planner statistics: right after a bulk load PostgreSQL still
+        # believes the tables are nearly empty and sorts the whole catalogue
+        # instead of reading the timeline index (13 ms against 0.8 ms measured).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.say(f"done: {works} works, {len(song_rows)} songs, {performers} performers (statistics refreshed)")
 
     def say(self, message):
         self.stdout.write(f"[{time.monotonic() - self.started:6.1f}s] {message}")
