@@ -170,7 +170,8 @@ class Command(BaseCommand):
         # believes the tables are nearly empty and sorts the whole catalogue
         # instead of reading the timeline index (13 ms against 0.8 ms measured).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for model in (Work, Song, Performer, Credit):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         self.say(f"done: {works} works, {len(song_rows)} songs, {performers} performers (statistics refreshed)")
 
     def say(self, message):
