@@ -8,4 +8,9 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .sqlite_search import ensure_search_index
+
+        post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="catalogue-sqlite-search-index")

@@ -1,8 +1,8 @@
 """Trigram indexes on the search keys, on PostgreSQL only.
 
 Search matches ``search_key LIKE '%term%'``; pg_trgm's GIN operator class lets
-PostgreSQL answer that from an index instead of scanning every row. SQLite has
-no such index and scans the short key column, which stays fast at our sizes.
+PostgreSQL answer that from an index instead of scanning every row. SQLite gets
+its own trigram index (FTS5) in 0004.
 ``pg_trgm`` is a trusted extension (PostgreSQL 13+), so a database owner may
 create it. Written as SQL rather than ``GinIndex`` so the app needs no
 ``django.contrib.postgres`` and the SQLite schema stays the same.
