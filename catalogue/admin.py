@@ -13,7 +13,6 @@ from django.contrib.auth import get_permission_codename
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -106,7 +105,6 @@ class EntryHistoryAdmin(SimpleHistoryAdmin):
         version_id = getattr(request, self.restoring_attr, None)
         if version_id is not None:
             obj._change_reason = _("Restored version %(version)s") % {"version": version_id}
-        obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
 
 

@@ -2,13 +2,14 @@
 
 ``loaddata`` saves with ``raw=True`` through ``Model.save_base``, skipping our
 ``save()``; a pre_save receiver is the one hook every write passes through, so
-derived columns (search keys) are filled here. Cache invalidation follows the
+derived columns (search keys, the time of the last change) are filled here. Cache invalidation follows the
 same writes, after the transaction commits.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import cache
 from .models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
@@ -18,9 +19,13 @@ CATALOGUE_MODELS = (Work, Song, Performer, Credit, Membership, Milestone, Listen
 
 
 @receiver(pre_save)
-def fill_derived_fields(sender, instance, **kwargs):
+def fill_derived_fields(sender, instance, raw=False, **kwargs):
     if sender in DERIVED:
         instance.fill_derived_fields()
+        if not raw:
+            # Any save but a fixture or backup load (which carries its own value):
+            # admin, import, shell. Feeds and sitemaps report it as the last change.
+            instance.updated_at = timezone.now()
 
 
 @receiver(post_save)

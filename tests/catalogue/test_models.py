@@ -147,3 +147,26 @@ def test_members_of_a_public_group_are_public(work):
     Membership.objects.create(group=group, member=singer, role="singing voice of Rumi")
     Credit.objects.create(song=song, performer=group)
     assert set(Performer.objects.published()) == {group, singer}
+
+
+def test_updated_at_follows_every_save_but_not_a_fixture_load(seeded):
+    """Feeds and sitemaps report it: an edit from the shell or an import moves it;
+    loading the fixtures again keeps their own value."""
+    from django.core.management import call_command
+
+    from tests.conftest import fixture_names
+
+    goblin = Work.objects.get(slug="goblin")
+    loaded = goblin.updated_at
+    call_command("loaddata", "--verbosity=0", *fixture_names())
+    goblin.refresh_from_db()
+    assert goblin.updated_at == loaded
+
+    goblin.soundtrack_note += " Edited from the shell."
+    goblin.save()
+    goblin.refresh_from_db()
+    assert goblin.updated_at > loaded
+    song = Song.objects.get(slug="stay-with-me")
+    before = song.updated_at
+    song.save()
+    assert Song.objects.get(pk=song.pk).updated_at > before
