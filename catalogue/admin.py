@@ -130,7 +130,7 @@ class CreditInline(SafeAutocompleteMixin, admin.TabularInline):
     fields = ["performer", "role", "order", "note"]
 
 
-class SongInline(SafeAutocompleteMixin, admin.StackedInline):
+class SongInline(admin.StackedInline):
     """Songs on their work's page, with their performers: a whole entry in one sitting."""
 
     model = Song
@@ -237,7 +237,7 @@ class MilestoneInline(SafeAutocompleteMixin, admin.TabularInline):
     autocomplete_fields = ["sources"]
 
 
-class ListenLinkInline(SafeAutocompleteMixin, admin.TabularInline):
+class ListenLinkInline(admin.TabularInline):
     model = ListenLink
     extra = 0
 
@@ -275,7 +275,7 @@ class GroupInline(SafeAutocompleteMixin, admin.TabularInline):
     verbose_name_plural = _("groups")
 
 
-class PerformerCreditInline(SafeAutocompleteMixin, admin.TabularInline):
+class PerformerCreditInline(admin.TabularInline):
     """The performer's credits, read-only here: they are edited from the song or its work."""
 
     model = Credit

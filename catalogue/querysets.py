@@ -57,6 +57,15 @@ class WorkQuerySet(NaturalKeyQuerySet):
             performers=Count("songs__credits__performer", distinct=True),
         )
 
+    def stats(self):
+        """Figures, works and songs per year, and the busiest networks, as plain data
+        so they can be kept per catalogue version (catalogue.cache.remember)."""
+        return {
+            "figures": self.figures(),
+            "by_year": list(self.counts_by_year()),
+            "by_network": list(self.counts_by_network()),
+        }
+
     def counts_by_year(self):
         return (
             self.order_by()

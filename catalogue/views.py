@@ -24,12 +24,8 @@ class TimelineView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Work.objects.published()
-        stats = remember(
-            "timeline",
-            lambda: {"figures": published.figures(), "years": [row["year"] for row in published.counts_by_year()]},
-        )
-        years = stats["years"]
+        stats = remember("published", Work.objects.published().stats)
+        years = [row["year"] for row in stats["by_year"]]
         context["figures"] = stats["figures"]
         context["decades"] = sorted({year // 10 * 10 for year in years})
         context["first_year"], context["last_year"] = (years[0], years[-1]) if years else (None, None)
@@ -190,18 +186,10 @@ class EraMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        works = self.works_in_era()
         context.update(
             first_year=self.first_year,
             last_year=self.last_year,
-            **remember(
-                f"era:{self.first_year}-{self.last_year}",
-                lambda: {
-                    "figures": works.figures(),
-                    "by_year": list(works.counts_by_year()),
-                    "by_network": list(works.counts_by_network()),
-                },
-            ),
+            **remember(f"years:{self.first_year}-{self.last_year}", self.works_in_era().stats),
         )
         return context
 
@@ -243,15 +231,7 @@ class EraIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        works = Work.objects.published()
-        stats = remember(
-            "eras",
-            lambda: {
-                "figures": works.figures(),
-                "by_year": list(works.counts_by_year()),
-                "by_network": list(works.counts_by_network()),
-            },
-        )
+        stats = remember("published", Work.objects.published().stats)
         by_year = stats["by_year"]
         decades = {}
         for row in by_year:
