@@ -47,7 +47,7 @@ class LatestWorksFeed(Feed):
 
     def item_description(self, item):
         songs = ", ".join(
-            f"“{song.title}” ({', '.join(credit.performer.name for credit in song.credits.all())})"
+            f"“{song.title}” ({', '.join(credit.performer.name for credit in song.credit_list)})"
             for song in item.signature_songs
         )
         parts = [Truncator(item.summary).words(60), songs]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import search
+from .links import detail_url
 from .querysets import (
     NetworkQuerySet,
     PerformerQuerySet,
@@ -155,7 +156,8 @@ class Work(models.Model):
         ordering = ["year", "first_aired", "title"]
         indexes = [
             models.Index(fields=["status", "year", "first_aired"], name="work_timeline_idx"),
-            models.Index(fields=["kind", "year"], name="work_kind_year_idx"),
+            # status first: every public list filters on it (migration 0005).
+            models.Index(fields=["status", "kind", "year"], name="work_status_kind_year_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="work_year_in_range"),
@@ -174,7 +176,7 @@ class Work(models.Model):
         return f"{self.title} ({self.year})"
 
     def get_absolute_url(self):
-        return reverse("catalogue:work-detail", kwargs={"slug": self.slug})
+        return detail_url("catalogue:work-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -246,7 +248,7 @@ class Performer(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:performer-detail", kwargs={"slug": self.slug})
+        return detail_url("catalogue:performer-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -365,7 +367,7 @@ class Song(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalogue:song-detail", kwargs={"slug": self.slug})
+        return detail_url("catalogue:song-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

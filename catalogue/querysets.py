@@ -21,15 +21,16 @@ class WorkQuerySet(NaturalKeyQuerySet):
         return self.order_by("year", models.F("first_aired").asc(nulls_last=True), "title", "pk")
 
     def with_music(self):
-        """Works with their network, signature songs and those songs' credited performers."""
+        """Works with their network, signature songs (``signature_songs``) and those
+        songs' credits with performers (``song.credit_list``): plain lists, as a
+        card needs them, without a queryset per song."""
         from .models import Credit, Song
 
+        credits = Credit.objects.select_related("performer").order_by("order", "pk")
         songs = (
             Song.objects.filter(is_signature=True)
             .order_by("release_date", "title")
-            .prefetch_related(
-                Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
-            )
+            .prefetch_related(Prefetch("credits", queryset=credits, to_attr="credit_list"))
         )
         return self.select_related("network").prefetch_related(
             Prefetch("songs", queryset=songs, to_attr="signature_songs")

@@ -171,7 +171,9 @@ class ResultGroup:
         return self.count > len(self.hits)
 
 
-def _matches(terms, model):
+def matches(terms, model):
+    """A Q: ``model``'s search key contains at least one of ``terms``, through the
+    trigram index of either database where it can answer."""
     condition = Q()
     for term in terms:
         condition |= _contains(term, model)
@@ -220,7 +222,7 @@ def group_querysets(terms):
         "works": (
             _("Works"),
             Work.objects.published()
-            .filter(_matches(terms, Work))
+            .filter(matches(terms, Work))
             .select_related("network")
             .annotate(search_rank=rank)
             .order_by("search_rank", "title", "year", "pk"),
@@ -228,7 +230,7 @@ def group_querysets(terms):
         "songs": (
             _("Songs"),
             Song.objects.published()
-            .filter(_matches(terms, Song))
+            .filter(matches(terms, Song))
             .with_credits()
             .annotate(search_rank=rank)
             .order_by("search_rank", "title", "pk"),
@@ -236,7 +238,7 @@ def group_querysets(terms):
         "performers": (
             _("Performers"),
             Performer.objects.published()
-            .filter(_matches(terms, Performer))
+            .filter(matches(terms, Performer))
             .annotate(search_rank=rank)
             .order_by("search_rank", "name", "pk"),
         ),

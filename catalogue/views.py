@@ -17,7 +17,9 @@ from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Wor
 class TimelineView(ListView):
     template_name = "catalogue/timeline.html"
     context_object_name = "works"
-    paginate_by = 60
+    # Thirty cards: a page a reader takes in, and light on a phone (the seed
+    # catalogue's 29 works fill one). Whole decades and years have their own pages.
+    paginate_by = 30
 
     def get_queryset(self):
         return Work.objects.for_timeline()
