@@ -13,7 +13,19 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "catalogue:version"
 
 
+def tracked_version():
+    """This process's in-memory copy of the version, kept current by the cache
+    server (ostsite.cache.TrackedValue), where the backend offers one (Redis); else
+    None. Its ``get()`` answers None whenever it can't vouch for the value."""
+    tracked = getattr(cache, "tracked", None)
+    return tracked(VERSION_KEY) if tracked is not None else None
+
+
 def catalogue_version():
+    watched = tracked_version()
+    version = watched.get() if watched is not None else None
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         # Start from the clock, not 1: if the counter is ever evicted (file cache
@@ -28,6 +40,11 @@ def bump_catalogue_version():
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    # One more round trip before the writer goes on. Redis may answer a write a few
+    # microseconds before it sends the invalidation pushes for it, but it answers
+    # the writer's next command only after they are out; from then on no process
+    # can serve the old version from memory (ostsite.cache.TrackedValue).
+    cache.get(VERSION_KEY)
 
 
 def remember(name, compute):

@@ -17,11 +17,22 @@ CSRF cookie and so is never stored.
 
 Stored pages carry an ETag (a hash of the exact bytes, per language and
 encoding) and answer If-None-Match with 304.
+
+With Redis, each process also keeps the pages it served last in its own memory
+(``LocalPages``), and keeps the catalogue version there too, current to the
+write: Redis tells the process the moment the version changes (server-assisted
+client-side caching, ``ostsite.cache.TrackedValue``). A page in memory is served
+only while its version is the current one, so a hit costs no round trip at all
+and an edit still shows everywhere on the next request. Whenever the process
+can't vouch for the version (no Redis, a lost connection), it reads the shared
+cache as above.
 """
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,7 +42,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-from catalogue.cache import VERSION_KEY, catalogue_version
+from catalogue.cache import VERSION_KEY, catalogue_version, tracked_version
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +53,49 @@ _DROPPED_HEADERS = {"set-cookie", "date"}
 
 def _cookie_allowlist():
     return {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+
+
+class LocalPages:
+    """Stored pages this process served last, by key, up to ``max_bytes`` of page
+    content; the least recently used go first. An entry answers only for the
+    catalogue version it was built at."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._entries = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key, version):
+        with self._lock:
+            stored = self._entries.get(key)
+            if stored is None or stored[-1] != version:
+                return None
+            self._entries.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        size = len(stored[2])
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[2])
+            self._entries[key] = stored
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _key, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted[2])
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+# One per process, shared by its threads (like the tracked version).
+local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0))
 
 
 class PageCacheMiddleware:
@@ -144,6 +198,15 @@ class PageCacheMiddleware:
         """(catalogue version, stored page or None); (None, None) when the cache is
         down, and the page is then served uncached rather than failing."""
         try:
+            watched = tracked_version()
+            version = watched.get() if watched is not None else None
+            if version is not None:  # current to the write: no round trip for it
+                stored = local_pages.get(key, version)
+                if stored is None:
+                    stored = cache.get(key)
+                    if stored is not None and stored[-1] == version:
+                        local_pages.put(key, stored)
+                return version, stored
             found = cache.get_many([VERSION_KEY, key])
             version = found.get(VERSION_KEY)
             if version is None:
@@ -156,5 +219,7 @@ class PageCacheMiddleware:
     def _cache_set(self, key, value):
         try:
             cache.set(key, value, self.timeout)
+            if tracked_version() is not None:
+                local_pages.put(key, value)
         except Exception:
             logger.warning("page cache: write failed", exc_info=True)
