@@ -13,7 +13,8 @@ request plus a cookie the page cache doesn't know, so every request runs the vie
 
 Environment: BENCH_DIR (scratch dir), BENCH_DATABASE_URL / BENCH_LARGE_DATABASE_URL
 (default: SQLite files in BENCH_DIR), REDIS_URL (default: the file cache),
-BENCH_PORT, BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 32).
+BENCH_PORT, BENCH_DURATION (seconds per target per round, default 5), BENCH_ROUNDS
+(default 3), BENCH_CONNECTIONS (default 32).
 """
 
 import argparse
@@ -24,6 +25,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -169,7 +171,7 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def measure(site, duration, connections):
+def measure(site, duration, connections, rounds):
     static_path, static_size = site.static_twin()
     # whitenoise indexes files at startup: restart so it sees the twin.
     site.stop()
@@ -183,28 +185,54 @@ def measure(site, duration, connections):
             status, response_headers, _body = site.get(path, headers)
             if status != 200:
                 sys.exit(f"{path} answered {status}")
+    # Several rounds, each measuring every target once, static file first: a page's
+    # ratio to the static file is taken within a round, so a machine that slows
+    # down or speeds up between rounds (shared cores) moves both alike. The report
+    # gives each figure's median over the rounds.
+    runs = {name: [] for name, _path, _headers in targets}
+    for round_number in range(1, rounds + 1):
+        for name, path, headers in targets:
+            runs[name].append(wrk(base + path, headers, duration, connections))
+        static_rps = runs[targets[0][0]][-1]["rps"]
+        summary = ", ".join(
+            f"{name} {r[-1]['rps'] / static_rps:.0%}" for name, r in runs.items() if name in dict(PAGES)
+        )
+        print(
+            f"  round {round_number}/{rounds}: static {static_rps:.0f} req/s; cached vs static: {summary}", flush=True
+        )
     results = {}
-    for name, path, headers in targets:
-        results[name] = {"path": path, **wrk(base + path, headers, duration, connections)}
-        print(f"  measured {name}: {results[name]['rps']:.0f} req/s", flush=True)
+    static_runs = runs[targets[0][0]]
+    for name, path, _headers in targets:
+        measured = runs[name]
+        results[name] = {
+            "path": path,
+            "rps": statistics.median(r["rps"] for r in measured),
+            **{p: statistics.median(r.get(p, 0) for r in measured) for p in ("50", "90", "99")},
+            "vs_static": statistics.median(r["rps"] / s["rps"] for r, s in zip(measured, static_runs, strict=True)),
+            "rps_range": (min(r["rps"] for r in measured), max(r["rps"] for r in measured)),
+            "non2xx": sum(r["non2xx"] for r in measured),
+            "errors": "; ".join(r["errors"] for r in measured if r["errors"]),
+        }
     return results, static_size
 
 
-def report(title, results, static_size, duration, connections):
-    static_rps = results["static twin of timeline"]["rps"]
+def report(title, results, static_size, args):
+    cache = "Redis" if os.environ.get("REDIS_URL") else "file"
     lines = [
         f"## {title}",
-        f"cores: {os.cpu_count()}  gunicorn: gunicorn.conf.py  wrk: {connections} connections, {duration}s each",
+        f"cores: {os.cpu_count()}  gunicorn: gunicorn.conf.py  cache: {cache}"
+        f"  wrk: {args.connections} connections, {args.duration}s per target per round, {args.rounds} rounds (medians)",
         f"static twin: the timeline's own HTML ({static_size} bytes uncompressed), served by whitenoise",
         "",
-        f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'vs static':>9}  path",
+        f"{'page':34} {'req/s':>8} {'range':>11} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'vs static':>9}  path",
     ]
     for name, r in results.items():
         flag = f"  !! {r['non2xx']} non-2xx" if r["non2xx"] else ""
         flag += f"  !! socket errors: {r['errors']}" if r["errors"] else ""
+        low, high = r["rps_range"]
         lines.append(
-            f"{name:34} {r['rps']:8.0f} {r.get('50', 0):8.2f} {r.get('90', 0):8.2f} {r.get('99', 0):8.2f} "
-            f"{r['rps'] / static_rps:8.0%}  {r['path']}{flag}"
+            f"{name:34} {r['rps']:8.0f} {f'{low:.0f}-{high:.0f}':>11} {r['50']:8.2f} {r['90']:8.2f} {r['99']:8.2f} "
+            f"{r['vs_static']:8.0%}  {r['path']}{flag}"
         )
     lines += ["", "request headers sent (cached rows and the static file):"]
     lines += [f"  {k}: {v}" for k, v in BROWSER_HEADERS.items()]
@@ -218,7 +246,7 @@ def bench_site(site, args):
     site.prepare()
     site.start(args.port)
     try:
-        return measure(site, args.duration, args.connections)
+        return measure(site, args.duration, args.connections, args.rounds)
     finally:
         site.stop()
 
@@ -227,8 +255,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", type=int, default=0, help="also bench a catalogue with this many generated works")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")) or free_port())
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "32")))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
     parser.add_argument("--output", help="also write the report to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -237,13 +266,11 @@ def main():
     seed_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{bench_dir / 'seed.db'}")
     reports = []
     seed_results, size = bench_site(Site("seed", seed_url, bench_dir), args)
-    reports.append(report("seed catalogue", seed_results, size, args.duration, args.connections))
+    reports.append(report("seed catalogue", seed_results, size, args))
     if args.large:
         large_url = os.environ.get("BENCH_LARGE_DATABASE_URL", f"sqlite:///{bench_dir / 'large.db'}")
         large_results, size = bench_site(Site("large", large_url, bench_dir, args.large), args)
-        reports.append(
-            report(f"seed + {args.large} generated works", large_results, size, args.duration, args.connections)
-        )
+        reports.append(report(f"seed + {args.large} generated works", large_results, size, args))
         lines = ["## uncached median latency, large catalogue / seed catalogue (target: at most 1.5)"]
         for name, _path in PAGES:
             key = f"{name} (uncached)"

@@ -3,10 +3,17 @@
 Whole pages are stored in the shared cache (Redis, or the file cache every
 gunicorn worker on a host sees) and served before sessions, auth and the view
 run. Each stored page carries the catalogue version (catalogue/cache.py) it was
-built at, and is read together with the current version in one round trip;
-every committed write to the catalogue bumps the version, so after an editor
-saves, every worker and host builds the page afresh on the next request, in
-every language and encoding, on every page that shows the edited text.
+built at and is served only while that is the current version; every committed
+write to the catalogue bumps the version, so after an editor saves, every worker
+and host builds the page afresh on the next request, in every language and
+encoding, on every page that shows the edited text.
+
+Each process also keeps the pages it served last in its own memory
+(``LocalPages``), under the same rule, so a hit costs only learning the current
+version: one small read of the shared counter, or with Redis no read at all,
+because Redis tells each process the moment the version changes (server-assisted
+client-side caching, ``ostsite.cache.TrackedValue``). Whenever a process can't
+vouch for its copy (a lost connection), it reads the counter again.
 
 Only requests that can't be personal are served from or stored in the cache:
 GET or HEAD, no cookie other than the language and CSRF cookies (an editor's
@@ -17,15 +24,6 @@ CSRF cookie and so is never stored.
 
 Stored pages carry an ETag (a hash of the exact bytes, per language and
 encoding) and answer If-None-Match with 304.
-
-With Redis, each process also keeps the pages it served last in its own memory
-(``LocalPages``), and keeps the catalogue version there too, current to the
-write: Redis tells the process the moment the version changes (server-assisted
-client-side caching, ``ostsite.cache.TrackedValue``). A page in memory is served
-only while its version is the current one, so a hit costs no round trip at all
-and an edit still shows everywhere on the next request. Whenever the process
-can't vouch for the version (no Redis, a lost connection), it reads the shared
-cache as above.
 """
 
 import hashlib
@@ -42,7 +40,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-from catalogue.cache import VERSION_KEY, catalogue_version, tracked_version
+from catalogue.cache import catalogue_version
 
 logger = logging.getLogger(__name__)
 
@@ -198,20 +196,15 @@ class PageCacheMiddleware:
         """(catalogue version, stored page or None); (None, None) when the cache is
         down, and the page is then served uncached rather than failing."""
         try:
-            watched = tracked_version()
-            version = watched.get() if watched is not None else None
-            if version is not None:  # current to the write: no round trip for it
-                stored = local_pages.get(key, version)
-                if stored is None:
-                    stored = cache.get(key)
-                    if stored is not None and stored[-1] == version:
-                        local_pages.put(key, stored)
-                return version, stored
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY)
-            if version is None:
-                return catalogue_version(), None
-            return version, found.get(key)
+            # The current version: from memory where Redis keeps it current for
+            # us, else one small read of the shared counter.
+            version = catalogue_version()
+            stored = local_pages.get(key, version)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None and stored[-1] == version:
+                    local_pages.put(key, stored)
+            return version, stored
         except Exception:
             logger.warning("page cache: cache unavailable, serving uncached", exc_info=True)
             return None, None
@@ -219,7 +212,6 @@ class PageCacheMiddleware:
     def _cache_set(self, key, value):
         try:
             cache.set(key, value, self.timeout)
-            if tracked_version() is not None:
-                local_pages.put(key, value)
+            local_pages.put(key, value)
         except Exception:
             logger.warning("page cache: write failed", exc_info=True)

@@ -186,8 +186,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # The anonymous page cache (ostsite/middleware.py): entries live this long, but
 # a catalogue write makes them unreachable at once (catalogue/cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
-# With Redis, each process also keeps the pages it served last in memory, current
-# to the write (ostsite.middleware.LocalPages); 0 turns that off.
+# Each process also keeps the pages it served last in memory, served only while
+# their catalogue version is current (ostsite.middleware.LocalPages); 0 turns it off.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
 PAGE_CACHE_BROWSER_MAX_AGE = 0  # browsers revalidate each time (ETag, 304)
 PAGE_CACHE_EXEMPT_PREFIXES = ["/healthz", "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"]

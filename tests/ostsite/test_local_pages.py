@@ -46,6 +46,20 @@ def test_local_pages_keep_to_their_size_dropping_the_least_recently_used():
     assert pages.get("huge", 1) is None and pages.get("a", 1)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_page_in_memory_goes_stale_when_another_process_bumps_the_version(client):
+    """Another worker's or host's edit reaches this process only through the shared
+    counter (file cache: read on each request; Redis: pushed): never from memory."""
+    WorkFactory(slug="goblin", title="Guardian Story", year=2016)
+    url = reverse("catalogue:work-detail", kwargs={"slug": "goblin"})
+    client.get(url, **BROWSER)
+    for _ in range(3):
+        assert client.get(url, **BROWSER)["X-Page-Cache"] == "hit"
+        cache.incr(VERSION_KEY)  # as another process's commit would
+        cache.get(VERSION_KEY)  # (and its next round trip)
+        assert client.get(url, **BROWSER)["X-Page-Cache"] == "miss"
+
+
 # --- With Redis ---------------------------------------------------------------
 
 
