@@ -116,12 +116,15 @@ class PerformerQuerySet(NaturalKeyQuerySet):
     def published(self):
         """Performers with a credit on a published song, or in a group (or with a
         member) that has one. A performer known only from a draft stays hidden."""
-        from .models import Credit, Membership, Song
+        from .models import Credit, Work
 
-        public_credit = Credit.objects.filter(song__in=Song.objects.published())
+        # Each EXISTS follows one performer's few credits to their songs and works by
+        # primary key. (Written as "song IN (published songs)", SQLite first listed
+        # all 60,000 songs: 25 ms for one performer's page, 15 s for the sitemap.)
+        public_credit = Credit.objects.filter(Q(song__work__status=Work.Status.PUBLISHED) | Q(song__work__isnull=True))
         sings = Exists(public_credit.filter(performer=OuterRef("pk")))
-        in_group = Exists(Membership.objects.filter(member=OuterRef("pk"), group__credits__in=public_credit))
-        has_member = Exists(Membership.objects.filter(group=OuterRef("pk"), member__credits__in=public_credit))
+        in_group = Exists(public_credit.filter(performer__memberships__member=OuterRef("pk")))
+        has_member = Exists(public_credit.filter(performer__group_memberships__group=OuterRef("pk")))
         return self.filter(sings | in_group | has_member)
 
 

@@ -1,5 +1,6 @@
 """sitemap.xml, robots.txt and the RSS/Atom feeds: published pages only, valid XML."""
 
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -43,6 +44,25 @@ def test_sitemap_lists_published_pages_only(client, works):
     for path in ["/", "/works/", "/data/", "/works/goblin/", "/songs/stay-with-me/", "/performers/chanyeol/"]:
         assert f"http://testserver{path}" in locations
     assert not [loc for loc in locations if "secret" in loc]
+
+
+def test_sitemap_index_dates_each_section_by_its_latest_published_change(client, works, django_assert_max_num_queries):
+    public, draft = works
+    Work.objects.filter(pk=public.pk).update(updated_at=datetime.datetime(2026, 5, 4, 3, 2, 1, tzinfo=datetime.UTC))
+    Work.objects.filter(pk=draft.pk).update(updated_at=datetime.datetime(2026, 9, 9, tzinfo=datetime.UTC))
+    older = WorkFactory(slug="older")
+    Work.objects.filter(pk=older.pk).update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    # Pages, counts and one MAX per section, whatever the catalogue's size (Django's
+    # default read every entry of a section to find its latest change).
+    with django_assert_max_num_queries(7):
+        index = ET.fromstring(client.get(reverse("catalogue:sitemap")).content)
+    lastmods = {
+        entry.find(f"{SM}loc").text.rsplit("/", 1)[-1]: entry.find(f"{SM}lastmod")
+        for entry in index.iter(f"{SM}sitemap")
+    }
+    works_lastmod = datetime.datetime.fromisoformat(lastmods["sitemap-works.xml"].text)
+    assert works_lastmod == datetime.datetime(2026, 5, 4, 3, 2, 1, tzinfo=datetime.UTC)  # not the draft's
+    assert lastmods["sitemap-songs.xml"] is not None and lastmods["sitemap-performers.xml"] is not None
 
 
 def test_robots_txt_points_to_the_sitemap(client):

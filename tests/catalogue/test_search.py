@@ -77,11 +77,27 @@ def test_the_issues_cases_find_their_page(client, catalogue, query, expected):
 
 
 def test_every_hit_links_to_a_detail_page_that_exists(client, catalogue):
-    response = client.get(SEARCH, {"q": "e"})
-    links = hrefs(response)
+    links = {href for query in ("s", "i", "queen", "fallin") for href in hrefs(client.get(SEARCH, {"q": query}))}
     assert len(links) >= 5
     for href in links:
         assert client.get(href).status_code == 200, href
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("go", True),  # the start of a word
+        ("gob", True),
+        ("bl", False),  # inside a word: too short to look for anywhere
+        ("bli", True),  # three characters: anywhere
+        ("깨", False),  # inside a word
+        ("도깨", True),  # a word of its Korean title
+        ("ㄷㄲ", False),
+        ("ㅆㅆ", True),
+    ],
+)
+def test_a_term_under_three_characters_matches_the_start_of_a_word(client, catalogue, query, found):
+    assert ("/works/goblin/" in hrefs(client.get(SEARCH, {"q": query}))) is found
 
 
 def test_results_are_grouped_by_type_with_counts(client, catalogue):
