@@ -21,6 +21,7 @@ import argparse
 import gzip
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -246,9 +247,31 @@ def bench_site(site, args):
     site.prepare()
     site.start(args.port)
     try:
-        return measure(site, args.duration, args.connections, args.rounds)
+        results, static_size = measure(site, args.duration, args.connections, args.rounds)
     finally:
         site.stop()
+    print(f"# {site.name}: time to build each page type once (bench/page_times.py)", flush=True)
+    out = site.dir / "page_times.json"
+    run([PYTHON, "bench/page_times.py", "--json", str(out)], site.env, quiet=False)
+    return results, static_size, json.loads(out.read_text(encoding="utf-8"))
+
+
+def page_times_report(seed, large=None, works=0):
+    if large is None:
+        lines = ["## time to build each page once, uncached, in-process (median of 15)"]
+        lines += [f"  {name:28} {r['ms']:8.1f} ms  {r['queries']:3} queries  {r['path']}" for name, r in seed.items()]
+        return "\n".join(lines)
+    lines = [
+        f"## time to build each page once, uncached, in-process (median of 15): seed -> seed + {works} works",
+        f"  {'page':28} {'seed':>9} {'large':>9} {'ratio':>6}  queries",
+    ]
+    for name, r in seed.items():
+        big = large[name]
+        ratio = big["ms"] / r["ms"]
+        flag = "" if ratio <= 1.5 else "  OVER 1.5"
+        flag += "" if big["queries"] == r["queries"] else f"  queries {r['queries']} -> {big['queries']}"
+        lines.append(f"  {name:28} {r['ms']:6.1f} ms {big['ms']:6.1f} ms  x{ratio:.2f}  {r['queries']:3}{flag}")
+    return "\n".join(lines)
 
 
 def main():
@@ -265,11 +288,14 @@ def main():
     bench_dir = Path(os.environ.get("BENCH_DIR", ROOT / ".cache" / "bench")).resolve()
     seed_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{bench_dir / 'seed.db'}")
     reports = []
-    seed_results, size = bench_site(Site("seed", seed_url, bench_dir), args)
+    seed_results, size, seed_times = bench_site(Site("seed", seed_url, bench_dir), args)
     reports.append(report("seed catalogue", seed_results, size, args))
+    if not args.large:
+        reports.append(page_times_report(seed_times))
+        print(reports[-1])
     if args.large:
         large_url = os.environ.get("BENCH_LARGE_DATABASE_URL", f"sqlite:///{bench_dir / 'large.db'}")
-        large_results, size = bench_site(Site("large", large_url, bench_dir, args.large), args)
+        large_results, size, large_times = bench_site(Site("large", large_url, bench_dir, args.large), args)
         reports.append(report(f"seed + {args.large} generated works", large_results, size, args))
         lines = ["## uncached median latency, large catalogue / seed catalogue (target: at most 1.5)"]
         for name, _path in PAGES:
@@ -281,6 +307,8 @@ def main():
                 f"  x{ratio:.2f}  {verdict}"
             )
         reports.append("\n".join(lines))
+        print(reports[-1])
+        reports.append(page_times_report(seed_times, large_times, args.large))
         print(reports[-1])
     if args.output:
         Path(args.output).write_text("\n\n".join(reports) + "\n", encoding="utf-8")
