@@ -176,7 +176,7 @@ class PerformerDetailView(DraftPreviewMixin, DetailView):
 class EraMixin:
     """Shared by the decade and year pages: a range of years, its figures and charts."""
 
-    paginate_by = 60
+    paginate_by = TimelineView.paginate_by  # the same cards, the same page length
     template_name = "catalogue/era_detail.html"
     context_object_name = "works"
 
