@@ -161,8 +161,8 @@ class Work(models.Model):
             models.Index(fields=["status", "kind", "year"], name="work_status_kind_year_idx"),
             # A network's works in timeline order ("more from this network" reads 4).
             models.Index(fields=["network", "status", "year"], name="work_network_idx"),
-            # The feeds: the latest published, newest first.
-            models.Index(fields=["status", "published_at"], name="work_published_at_idx"),
+            # The feeds: the latest published, newest first (id breaks ties).
+            models.Index(fields=["status", "published_at", "id"], name="work_published_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="work_year_in_range"),

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='work',
-            index=models.Index(fields=['status', 'published_at'], name='work_published_at_idx'),
+            index=models.Index(fields=['status', 'published_at', 'id'], name='work_published_at_idx'),
         ),
         migrations.RunPython(refresh_statistics, migrations.RunPython.noop, elidable=True),
     ]

@@ -40,3 +40,23 @@ def test_the_same_seed_gives_the_same_published_catalogue_and_fixtures_load_on_t
     call_command("loaddata", "--verbosity=0", *fixture_names())  # no slug collides
     assert Work.objects.filter(slug="goblin").exists()
     assert Work.objects.count() == 40 + 29
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_bulk_load_is_vacuumed_so_search_indexes_are_used():
+    """New rows wait in the trigram (GIN) indexes' pending lists until a VACUUM,
+    and until then PostgreSQL priced those indexes above reading the whole table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the PostgreSQL run of .ci/run)")
+    generate()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN "
+            "('catalogue_work', 'catalogue_song', 'catalogue_performer', 'catalogue_credit') "
+            "AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+        )
+        vacuumed = {row[0] for row in cursor.fetchall()}
+    assert vacuumed == {"catalogue_work", "catalogue_song", "catalogue_performer", "catalogue_credit"}
