@@ -250,14 +250,28 @@ def bench_site(site, args):
         results, static_size = measure(site, args.duration, args.connections, args.rounds)
     finally:
         site.stop()
-    print(f"# {site.name}: time to build each page type once (bench/page_times.py)", flush=True)
-    out = site.dir / "page_times.json"
-    run([PYTHON, "bench/page_times.py", "--json", str(out)], site.env, quiet=False)
-    return results, static_size, json.loads(out.read_text(encoding="utf-8"))
+    return results, static_size
+
+
+def page_times(sites, rounds=3):
+    """bench/page_times.py against each catalogue, the catalogues taking turns for
+    a few rounds; each page's fastest time over all rounds is kept, so a slow spell
+    of the shared machine doesn't land on one catalogue only."""
+    best = {site.name: {} for site in sites}
+    for round_number in range(1, rounds + 1):
+        for site in sites:
+            print(f"# {site.name}: time to build each page type once, round {round_number}/{rounds}", flush=True)
+            out = site.dir / "page_times.json"
+            run([PYTHON, "bench/page_times.py", "--json", str(out)], site.env)
+            for name, result in json.loads(out.read_text(encoding="utf-8")).items():
+                kept = best[site.name].get(name)
+                if kept is None or result["ms"] < kept["ms"]:
+                    best[site.name][name] = result
+    return [best[site.name] for site in sites]
 
 
 def page_times_report(seed, large=None, works=0):
-    title = "## time to build each page once, uncached, in-process (fastest of 15; HTML size)"
+    title = "## time to build each page once, uncached, in-process (fastest of 3 x 15; HTML size)"
     if large is None:
         lines = [title]
         lines += [
@@ -295,14 +309,16 @@ def main():
     bench_dir = Path(os.environ.get("BENCH_DIR", ROOT / ".cache" / "bench")).resolve()
     seed_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{bench_dir / 'seed.db'}")
     reports = []
-    seed_results, size, seed_times = bench_site(Site("seed", seed_url, bench_dir), args)
+    seed = Site("seed", seed_url, bench_dir)
+    seed_results, size = bench_site(seed, args)
     reports.append(report("seed catalogue", seed_results, size, args))
     if not args.large:
-        reports.append(page_times_report(seed_times))
+        reports.append(page_times_report(*page_times([seed])))
         print(reports[-1])
     if args.large:
         large_url = os.environ.get("BENCH_LARGE_DATABASE_URL", f"sqlite:///{bench_dir / 'large.db'}")
-        large_results, size, large_times = bench_site(Site("large", large_url, bench_dir, args.large), args)
+        large = Site("large", large_url, bench_dir, args.large)
+        large_results, size = bench_site(large, args)
         reports.append(report(f"seed + {args.large} generated works", large_results, size, args))
         lines = ["## uncached median latency, large catalogue / seed catalogue (target: at most 1.5)"]
         for name, _path in PAGES:
@@ -315,6 +331,7 @@ def main():
             )
         reports.append("\n".join(lines))
         print(reports[-1])
+        seed_times, large_times = page_times([seed, large])
         reports.append(page_times_report(seed_times, large_times, args.large))
         print(reports[-1])
     if args.output:
