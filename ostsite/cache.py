@@ -34,9 +34,12 @@ class TrackedValue:
     the key with GET; Redis then remembers that this connection holds the key and,
     when any client changes it (a write, an expiry, an eviction, a flush), pushes
     an invalidation down this connection. Redis queues that push while it runs the
-    writing command, before it answers the writer, so by the time an editor's save
-    has returned, the push is already on its way to every process; ``get()`` looks
-    for it (a poll of the socket with no wait) before answering from memory.
+    writing command and sends it in the same turn of its event loop as the
+    writer's answer (measured: now and then the answer goes out a few microseconds
+    first); it answers the writer's *next* command only after the push is out. So a
+    writer that needs every process to see its write makes one more round trip
+    (catalogue.cache.bump_catalogue_version does), and ``get()`` looks for pushes
+    (a poll of the socket with no wait) before answering from memory.
 
     Anything that arrives on the connection makes the value be read again; a lost
     connection (seen as end-of-file by the same poll) or any error makes ``get()``
