@@ -1,12 +1,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def refresh_statistics(apps, schema_editor):
-    """Planner statistics for the new indexes (see migration 0005)."""
-    for model in ("Work", "Song"):
-        table = schema_editor.quote_name(apps.get_model("catalogue", model)._meta.db_table)
-        schema_editor.execute(f"ANALYZE {table}")
+from ._statistics import refresh_statistics
 
 
 class Migration(migrations.Migration):
@@ -38,5 +33,5 @@ class Migration(migrations.Migration):
             model_name='work',
             index=models.Index(fields=['status', 'published_at', 'id'], name='work_published_at_idx'),
         ),
-        migrations.RunPython(refresh_statistics, migrations.RunPython.noop, elidable=True),
+        refresh_statistics("Work", "Song"),
     ]
