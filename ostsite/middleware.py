@@ -86,11 +86,6 @@ class LocalPages:
                 _key, evicted = self._entries.popitem(last=False)
                 self._bytes -= len(evicted[2])
 
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
 
 # One per process, shared by its threads (like the tracked version).
 local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0))
