@@ -143,11 +143,19 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._tracked_here = {}  # this backend object's (this thread's) lookups
 
     def tracked(self, key, **options):
         """This process's ``TrackedValue`` for the integer stored under ``key`` (the
         key as given to ``cache.get``). Django keeps one backend object per thread;
-        the tracked value, and its one connection, is shared by the process."""
+        the tracked value, and its one connection, is shared by the process. The page
+        cache asks on every request: after the first time it is one dict lookup."""
+        value = self._tracked_here.get(key)
+        if value is None:
+            value = self._tracked_here[key] = self._process_tracked(key, **options)
+        return value
+
+    def _process_tracked(self, key, **options):
         full_key = self.make_and_validate_key(key)
         ident = (tuple(self._servers), full_key)
         with _tracked_lock:
