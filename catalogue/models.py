@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from . import search
 from .links import detail_url
 from .querysets import (
+    TIMELINE_ORDER,
     NetworkQuerySet,
     PerformerQuerySet,
     SongQuerySet,
@@ -156,11 +157,11 @@ class Work(models.Model):
     class Meta:
         ordering = ["year", "first_aired", "title"]
         indexes = [
-            models.Index(fields=["status", "year", "first_aired"], name="work_timeline_idx"),
-            # status first: every public list filters on it (migration 0005).
-            models.Index(fields=["status", "kind", "year"], name="work_status_kind_year_idx"),
-            # A network's works in timeline order ("more from this network" reads 4).
-            models.Index(fields=["network", "status", "year"], name="work_network_idx"),
+            # Public lists in timeline order, read from the index in that order: the
+            # timeline, eras and years; by kind; a network's works (migration 0007).
+            models.Index(F("status"), *TIMELINE_ORDER, name="work_timeline_order_idx"),
+            models.Index(F("status"), F("kind"), *TIMELINE_ORDER, name="work_kind_timeline_idx"),
+            models.Index(F("network"), F("status"), *TIMELINE_ORDER, name="work_network_timeline_idx"),
             # The feeds: the latest published, newest first (id breaks ties).
             models.Index(fields=["status", "published_at", "id"], name="work_published_at_idx"),
         ]
@@ -185,6 +186,14 @@ class Work(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_kind_display(self):
+        # Django's own rebuilds the dict of choices on each call (10 µs); every card
+        # on a list shows its kind.
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     @property
     def is_published(self):

@@ -6,6 +6,14 @@ Views, feeds, sitemaps, search and exports all start from ``published()``.
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.lookups import IsNull
+
+# Timeline order: year, then air date with the undated works of a year last, then
+# title. "Undated last" is its own sort key rather than NULLS LAST, which SQLite
+# can't read from an index: the indexes on Work (models.py) hold these same keys,
+# so a page of the timeline reads its 30 rows in order instead of sorting a year.
+UNDATED_LAST = IsNull(models.F("first_aired"), True)
+TIMELINE_ORDER = (models.F("year"), UNDATED_LAST, models.F("first_aired"), models.F("title"), models.F("id"))
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -18,7 +26,7 @@ class WorkQuerySet(NaturalKeyQuerySet):
         return self.filter(status=self.model.Status.PUBLISHED)
 
     def in_timeline_order(self):
-        return self.order_by("year", models.F("first_aired").asc(nulls_last=True), "title", "pk")
+        return self.order_by(*TIMELINE_ORDER)
 
     def with_music(self):
         """Works with their network, signature songs (``signature_songs``) and those

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -14,7 +15,25 @@ from .forms import SearchForm
 from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Work
 
 
-class TimelineView(ListView):
+class StatsMixin:
+    """Lists of every published work or of an era, shown with their figures (kept
+    per catalogue version by ``remember``). The figures already hold the number of
+    works, so the paginator takes it from there instead of counting the works again."""
+
+    def get_stats(self):
+        raise NotImplementedError
+
+    @cached_property
+    def stats(self):
+        return self.get_stats()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.stats["figures"]["works"]
+        return paginator
+
+
+class TimelineView(StatsMixin, ListView):
     template_name = "catalogue/timeline.html"
     context_object_name = "works"
     # Thirty cards: a page a reader takes in, and light on a phone (the seed
@@ -24,9 +43,12 @@ class TimelineView(ListView):
     def get_queryset(self):
         return Work.objects.for_timeline()
 
+    def get_stats(self):
+        return remember("published", Work.objects.published().stats)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stats = remember("published", Work.objects.published().stats)
+        stats = self.stats
         years = [row["year"] for row in stats["by_year"]]
         context["figures"] = stats["figures"]
         context["decades"] = sorted({year // 10 * 10 for year in years})
@@ -173,7 +195,7 @@ class PerformerDetailView(DraftPreviewMixin, DetailView):
         return context
 
 
-class EraMixin:
+class EraMixin(StatsMixin):
     """Shared by the decade and year pages: a range of years, its figures and charts."""
 
     paginate_by = TimelineView.paginate_by  # the same cards, the same page length
@@ -186,13 +208,12 @@ class EraMixin:
     def get_queryset(self):
         return self.works_in_era().with_music().in_timeline_order()
 
+    def get_stats(self):
+        return remember(f"years:{self.first_year}-{self.last_year}", self.works_in_era().stats)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            first_year=self.first_year,
-            last_year=self.last_year,
-            **remember(f"years:{self.first_year}-{self.last_year}", self.works_in_era().stats),
-        )
+        context.update(first_year=self.first_year, last_year=self.last_year, **self.stats)
         return context
 
 

@@ -2,6 +2,8 @@
 through semi-joins and indexes rather than a JOIN with DISTINCT (whose cost grew
 with the catalogue: 50 ms for a network at 20,000 works)."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,17 +80,77 @@ def test_filters_read_no_join_with_distinct(client, query):
     assert not any("DISTINCT" in sql for sql in work_queries), work_queries
 
 
-def test_kind_and_years_count_reads_the_status_kind_year_index():
-    """The paginated count of a kind-and-decade browse is answered by an index
-    that starts with status (every public list filters on it)."""
-    index = next(i for i in Work._meta.indexes if i.name == "work_status_kind_year_idx")
-    assert index.fields[:2] == ["status", "kind"]
-    if connection.vendor == "sqlite":
-        sql = (
-            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM catalogue_work "
-            "WHERE status = 'published' AND kind = 'drama' AND year >= 2010 AND year < 2020"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            plan = " ".join(str(row) for row in cursor.fetchall())
-        assert "COVERING INDEX work_status_kind_year_idx" in plan, plan
+def explain(queryset):
+    """The plan of a queryset's query, as text. PostgreSQL is told not to sort where
+    it has any other way, so with a test's handful of rows the plan still shows
+    whether an index can give the rows in order (a Sort node that remains means none can)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("index", "narrow"),
+    [
+        ("work_timeline_order_idx", lambda works: works),  # the timeline
+        ("work_timeline_order_idx", lambda works: works.in_years(2010, 2019)),  # a decade page
+        ("work_kind_timeline_idx", lambda works: works.filter(kind="drama", year__gte=2010, year__lt=2020)),
+        ("work_network_timeline_idx", lambda works: works.filter(network_id=1)),  # more from this network
+    ],
+    ids=["timeline", "decade", "kind and decade", "network"],
+)
+def test_lists_in_timeline_order_read_an_index_in_that_order(index, narrow):
+    """A page of a list reads its rows from an index already in timeline order, so
+    its cost doesn't grow with the works that match: at 20,000 works sorting a year
+    of them took 1 ms a page, reading 30 in order 0.04 ms."""
+    works = Work.objects.published().select_related("network")
+    plan = explain(narrow(works).in_timeline_order()[:30])
+    assert index in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_timeline_order_is_by_year_then_date_with_undated_works_last():
+    WorkFactory(title="B dated late", year=2016, first_aired=date(2016, 12, 2))
+    WorkFactory(title="Undated", year=2016, first_aired=None)
+    WorkFactory(title="A dated early", year=2016, first_aired=date(2016, 1, 8))
+    WorkFactory(title="Also undated", year=2016, first_aired=None)
+    WorkFactory(title="Earlier year, undated", year=2015, first_aired=None)
+
+    assert [work.title for work in Work.objects.published().in_timeline_order()] == [
+        "Earlier year, undated",
+        "A dated early",
+        "B dated late",
+        "Also undated",
+        "Undated",
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("catalogue:timeline"), reverse("catalogue:era-decade", kwargs={"decade": 2010})],
+    ids=["timeline", "decade"],
+)
+def test_timeline_pages_take_their_page_count_from_the_kept_figures(client, url, django_capture_on_commit_callbacks):
+    """The timeline and era pages show figures kept per catalogue version, which
+    hold the number of works: their paginator reads it there rather than counting
+    the works again on every view (0.4-0.7 ms at 20,000 works)."""
+    for n in range(31):
+        WorkFactory(title=f"Work {n:02}", year=2012)
+    client.get(url, HTTP_COOKIE="editor=1")  # the figures are kept after this
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + "?page=2", HTTP_COOKIE="editor=1")
+
+    assert response.context["paginator"].count == 31
+    assert response.context["paginator"].num_pages == 2
+    assert [work.title for work in response.context["works"]] == ["Work 30"]
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    # An edit makes new figures, and so a new count.
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkFactory(title="Work 31", year=2013)
+    assert client.get(url + "?page=2", HTTP_COOKIE="editor=1").context["paginator"].count == 32

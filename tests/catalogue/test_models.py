@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from catalogue.models import Credit, ListenLink, Membership, Network, Performer, Song, Work
 
@@ -170,3 +171,10 @@ def test_updated_at_follows_every_save_but_not_a_fixture_load(seeded):
     before = song.updated_at
     song.save()
     assert Song.objects.get(pk=song.pk).updated_at > before
+
+
+def test_kind_display_is_the_translated_label():
+    assert Work(kind=Work.Kind.DRAMA).get_kind_display() == "TV drama"
+    with translation.override("ko"):
+        assert Work(kind=Work.Kind.DRAMA).get_kind_display() == "TV 드라마"
+    assert Work(kind="opera").get_kind_display() == "opera"  # not a kind we know: shown as stored
