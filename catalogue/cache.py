@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,24 @@ def bump_catalogue_version():
     # the writer's next command only after they are out; from then on no process
     # can serve the old version from memory (ostsite.cache.TrackedValue).
     cache.get(VERSION_KEY)
+
+
+def bump_after_commit(using=None):
+    """Bump the version once the current transaction commits (at once outside one),
+    once per transaction however many rows it writes: an import of 500 rows or a
+    work saved with its songs, credits and sources costs one bump, not one per row
+    (each a few cache round trips).
+
+    A bump already waiting covers this write too: Django drops a waiting callback
+    only when a savepoint it was registered under is rolled back, and any such
+    savepoint still open encloses this write, which would be rolled back with it.
+    ``run_on_commit`` is where Django keeps the callbacks (django.db.transaction)."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(
+        func is bump_catalogue_version for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(bump_catalogue_version, using=using)
 
 
 def remember(name, compute):

@@ -6,7 +6,6 @@ derived columns (search keys, the time of the last change) are filled here. Cach
 same writes, after the transaction commits.
 """
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -30,12 +29,12 @@ def fill_derived_fields(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save)
 @receiver(post_delete)
-def catalogue_changed(sender, **kwargs):
+def catalogue_changed(sender, using=None, **kwargs):
     if sender in CATALOGUE_MODELS:
-        transaction.on_commit(cache.bump_catalogue_version)
+        cache.bump_after_commit(using)
 
 
 @receiver(m2m_changed)
-def catalogue_relation_changed(sender, action, **kwargs):
+def catalogue_relation_changed(sender, action, using=None, **kwargs):
     if action.startswith("post_") and sender._meta.app_label == "catalogue":
-        transaction.on_commit(cache.bump_catalogue_version)
+        cache.bump_after_commit(using)

@@ -68,6 +68,73 @@ def test_invalidation_waits_for_the_commit(client, work):
     assert "Renamed inside a transaction" in body(client.get(url, **BROWSER))
 
 
+@pytest.fixture
+def bumps(monkeypatch):
+    """The bumps made, counted where they happen."""
+    from catalogue import cache as catalogue_cache
+
+    made = []
+    real = catalogue_cache.bump_catalogue_version
+    monkeypatch.setattr(catalogue_cache, "bump_catalogue_version", lambda: (made.append(1), real()))
+    return made
+
+
+def test_one_bump_per_transaction_however_many_rows_it_writes(client, work, bumps):
+    url = work.get_absolute_url()
+    client.get(url, **BROWSER)
+    with transaction.atomic():
+        for n in range(5):
+            song = SongFactory(work=work, title=f"Track {n}")
+            CreditFactory(song=song, performer=PerformerFactory(slug=f"singer-{n}"))
+        work.title = "Renamed with five new songs"
+        work.save()
+    assert len(bumps) == 1
+    page = body(client.get(url, **BROWSER))
+    assert "Renamed with five new songs" in page and "Track 4" in page
+    work.save()  # outside a transaction: at once
+    assert len(bumps) == 2
+
+
+def test_a_rolled_back_savepoint_doesnt_lose_the_bump_of_a_later_write(client, work, bumps):
+    url = work.get_absolute_url()
+    client.get(url, **BROWSER)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SongFactory(work=work, title="Rolled back")  # its bump is dropped with it...
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        work.title = "Saved after the rollback"  # ...so this write makes its own
+        work.save()
+    assert len(bumps) == 1
+    assert "Saved after the rollback" in body(client.get(url, **BROWSER))
+
+
+def test_a_bump_waiting_before_a_rolled_back_savepoint_still_runs(client, work, bumps):
+    url = work.get_absolute_url()
+    client.get(url, **BROWSER)
+    with transaction.atomic():
+        work.title = "Saved before the savepoint"
+        work.save()
+        try:
+            with transaction.atomic():
+                SongFactory(work=work, title="Rolled back")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert len(bumps) == 1
+    page = body(client.get(url, **BROWSER))
+    assert "Saved before the savepoint" in page and "Rolled back" not in page
+
+
+def test_a_rolled_back_transaction_bumps_nothing(work, bumps):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        work.save()
+        raise RuntimeError
+    assert bumps == []
+
+
 def test_a_delete_and_a_related_change_invalidate_too(client, work):
     performer_url = reverse("catalogue:performer-detail", kwargs={"slug": "chanyeol"})
     client.get(performer_url, **BROWSER)
