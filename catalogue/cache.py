@@ -3,7 +3,9 @@ committed write to the catalogue. Page caches key on it, so a save anywhere make
 every worker and host build fresh pages on the next request."""
 
 import logging
+import threading
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,22 +50,31 @@ def bump_catalogue_version():
     cache.get(VERSION_KEY)
 
 
+_writes = threading.local()
+
+
 def bump_after_commit(using=None):
     """Bump the version once the current transaction commits (at once outside one),
     once per transaction however many rows it writes: an import of 500 rows or a
     work saved with its songs, credits and sources costs one bump, not one per row
     (each a few cache round trips).
 
-    A bump already waiting covers this write too: Django drops a waiting callback
-    only when a savepoint it was registered under is rolled back, and any such
-    savepoint still open encloses this write, which would be rolled back with it.
-    ``run_on_commit`` is where Django keeps the callbacks (django.db.transaction)."""
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(
-        func is bump_catalogue_version for _sids, func, _robust in connection.run_on_commit
-    ):
+    Every write still registers its own callback, so a savepoint rolled back drops
+    only its own, and Django's test helper that runs a block's callbacks sees each.
+    The writes of a thread are numbered; the first callback to run after a commit
+    bumps for every write numbered so far, and later ones it covers do nothing.
+    Callbacks run only when the outermost transaction commits, so a bump that
+    covers a write's number ran after that write was committed."""
+    _writes.made = number = getattr(_writes, "made", 0) + 1
+    transaction.on_commit(partial(_bump_for_write, number), using=using)
+
+
+def _bump_for_write(number):
+    if number <= getattr(_writes, "bumped_through", 0):
         return
-    transaction.on_commit(bump_catalogue_version, using=using)
+    through = _writes.made
+    bump_catalogue_version()
+    _writes.bumped_through = through
 
 
 def remember(name, compute):

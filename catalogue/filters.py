@@ -58,9 +58,24 @@ class WorkFilter(django_filters.FilterSet):
         terms = search.query_terms(value)
         return queryset.filter(search.matches(terms, Work)) if terms else queryset
 
+    # Up to this many works streamed on a network go into the query as a list.
+    STREAMED_AS_LIST = 1000
+
     def filter_network(self, queryset, name, value):
-        streamed = Work.also_on.through.objects.filter(network=value).values("work_id")
-        return queryset.filter(Q(network=value) | Q(pk__in=streamed))
+        """Works first aired on the network or streamed there (``also_on``).
+
+        The streamed works are read first, as a list, like the performer's. Most
+        networks have none, and ``network = X`` alone reads the page in order from
+        the (network, status, timeline order) index; a short list still lets
+        PostgreSQL combine two indexes. A subquery inside the OR made it read every
+        work to count a network's (8 ms at 20,000 works)."""
+        streamed = Work.also_on.through.objects.filter(network=value).values_list("work_id", flat=True)
+        listed = list(streamed[: self.STREAMED_AS_LIST + 1])
+        if not listed:
+            return queryset.filter(network=value)
+        if len(listed) > self.STREAMED_AS_LIST:
+            return queryset.filter(Q(network=value) | Q(pk__in=streamed))
+        return queryset.filter(Q(network=value) | Q(pk__in=listed))
 
     def filter_decade(self, queryset, name, value):
         decade = int(value)  # validated against decade_choices already
