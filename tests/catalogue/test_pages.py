@@ -323,3 +323,15 @@ def test_performer_career_queries_are_bounded(client, db, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = client.get(singer.get_absolute_url())
     assert len(response.context["songs"]) == 25
+
+
+def test_large_counts_are_grouped_by_thousands_in_each_language(client, db):
+    Work.objects.bulk_create(
+        Work(slug=f"many-{n}", title=f"Many {n}", year=2000 + n % 20, status=Work.Status.PUBLISHED) for n in range(1234)
+    )
+    cookie = {"HTTP_COOKIE": "bench=uncached"}  # the view, not the page cache
+    assert "<strong>1,234</strong>" in client.get("/", HTTP_ACCEPT_LANGUAGE="en", **cookie).content.decode()
+    browse = client.get("/works/", HTTP_ACCEPT_LANGUAGE="en", **cookie).content.decode()
+    assert "1,234 works" in browse
+    korean = client.get("/works/", HTTP_ACCEPT_LANGUAGE="ko", **cookie).content.decode()
+    assert "작품 1,234편" in korean
