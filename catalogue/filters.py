@@ -13,12 +13,13 @@ def decade_choices():
 
 class WorkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Title"), method="filter_text", max_length=100)
-    kind = django_filters.ChoiceFilter(choices=Work.Kind.choices, empty_label=_("Any kind"))
+    kind = django_filters.ChoiceFilter(choices=Work.Kind.choices, empty_label=_("Any kind"), label=_("Kind"))
     network = django_filters.ModelChoiceFilter(
         queryset=Network.objects.all(),
         to_field_name="slug",
         empty_label=_("Any network"),
         method="filter_network",
+        label=_("Network"),
     )
     year_min = django_filters.NumberFilter(
         field_name="year",

@@ -71,3 +71,12 @@ def test_switcher_works_with_csrf_checks_on(client):
 def test_unsafe_next_is_not_followed(client):
     response = client.post(reverse("set_language"), {"language": "ko", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("url", ["/works/", "/search/?q=love"])
+def test_every_form_label_is_korean_in_korean(client, url):
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    labels = [re.sub(r"<[^>]+>", "", label).strip() for label in re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)]
+    assert labels
+    untranslated = [label for label in labels if not re.search(r"[\uac00-\ud7a3]", label)]
+    assert not untranslated, untranslated
