@@ -1,7 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from . import search
 from .models import MAX_YEAR, MIN_YEAR, Membership, Network, Performer, Work
@@ -9,6 +13,44 @@ from .models import MAX_YEAR, MIN_YEAR, Membership, Network, Performer, Work
 
 def decade_choices():
     return [(d, f"{d}s") for d in range(1990, 2030, 10)]
+
+
+class PerformerField(ModelChoiceField):
+    """A performer typed in a text box: the name as a song credits it, in English
+    (any case) or Korean, or the slug of their page; at most three lookups."""
+
+    default_error_messages = {
+        "invalid_choice": _("No performer is called “%(value)s”. Type the name as a song page credits it."),
+        "ambiguous": _(
+            "Several performers are called “%(value)s”: type the last part of their page's address (%(slugs)s)."
+        ),
+    }
+
+    def lookups(self, value):
+        # Each answered by an index on Performer: its unique slug, UPPER(name), name_ko.
+        yield Q(slug=value)
+        yield Q(Exact(Upper("name"), Upper(Value(value))))
+        yield Q(name_ko=value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        for condition in self.lookups(value):
+            found = list(self.queryset.filter(condition).order_by("slug")[:4])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise ValidationError(
+                    self.error_messages["ambiguous"],
+                    code="ambiguous",
+                    params={"value": value, "slugs": ", ".join(p.slug for p in found)},
+                )
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class PerformerFilter(django_filters.ModelChoiceFilter):
+    field_class = PerformerField
 
 
 class WorkFilter(django_filters.FilterSet):
@@ -39,12 +81,11 @@ class WorkFilter(django_filters.FilterSet):
     decade = django_filters.ChoiceFilter(
         choices=decade_choices, method="filter_decade", empty_label=_("Any decade"), label=_("Decade")
     )
-    performer = django_filters.ModelChoiceFilter(
+    performer = PerformerFilter(
         queryset=Performer.objects.all(),
-        to_field_name="slug",
         method="filter_performer",
         label=_("Performer"),
-        widget=forms.TextInput(attrs={"placeholder": "performer-slug"}),
+        widget=forms.TextInput(attrs={"placeholder": "IU, 아이유", "maxlength": 100}),
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -257,6 +258,11 @@ class Performer(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Browse by performer takes a name typed in any case, or in Korean.
+            models.Index(Upper("name"), name="performer_name_upper_idx"),
+            models.Index(fields=["name_ko"], name="performer_name_ko_idx"),
+        ]
 
     def __str__(self):
         return self.name

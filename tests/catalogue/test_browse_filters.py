@@ -186,3 +186,35 @@ def test_timeline_pages_take_their_page_count_from_the_kept_figures(client, url)
     # An edit makes new figures, and so a new count.
     WorkFactory(title="Work 31", year=2013)
     assert client.get(url + "?page=2", HTTP_COOKIE="editor=1").context["paginator"].count == 32
+
+
+@pytest.mark.parametrize("typed", ["iu", "IU", "Iu", "  IU ", "아이유"])
+def test_performer_filter_takes_the_name_in_any_case_in_korean_or_the_slug(client, typed):
+    iu = PerformerFactory(slug="iu", name="IU", name_ko="아이유")
+    CreditFactory(song=SongFactory(work=WorkFactory(title="Hotel del Luna")), performer=iu)
+    CreditFactory(song=SongFactory(work=WorkFactory(title="Someone else's")), performer=PerformerFactory())
+
+    response = client.get(reverse("catalogue:work-list"), {"performer": typed})
+
+    assert response.status_code == 200
+    assert titles(response) == ["Hotel del Luna"]
+
+
+def test_performer_filter_explains_an_unknown_or_shared_name(client):
+    PerformerFactory(slug="kim-min-ji", name="Kim Min-ji")
+    PerformerFactory(slug="kim-min-ji-2", name="Kim Min-ji")
+
+    unknown = client.get(reverse("catalogue:work-list"), {"performer": "<b>Nobody</b>"})
+    assert unknown.status_code == 400
+    html = unknown.content.decode()
+    assert "No performer is called “&lt;b&gt;Nobody&lt;/b&gt;”" in html and "<b>Nobody" not in html
+
+    shared = client.get(reverse("catalogue:work-list"), {"performer": "kim min-ji"})
+    assert shared.status_code == 400
+    assert "Several performers are called “kim min-ji”" in shared.content.decode()
+    assert "(kim-min-ji, kim-min-ji-2)" in shared.content.decode()
+    # The page address tells them apart.
+    assert client.get(reverse("catalogue:work-list"), {"performer": "kim-min-ji-2"}).status_code == 200
+
+    korean = client.get(reverse("catalogue:work-list"), {"performer": "아무도"}, HTTP_ACCEPT_LANGUAGE="ko")
+    assert "“아무도”(이)라는 가수가 없습니다." in korean.content.decode()
