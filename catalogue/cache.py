@@ -25,6 +25,8 @@ def tracked_version():
 
 
 def catalogue_version():
+    if _owed.is_set():
+        _pay_owed_bump()
     watched = tracked_version()
     version = watched.get() if watched is not None else None
     if version is not None:
@@ -51,6 +53,9 @@ def bump_catalogue_version():
 
 
 _writes = threading.local()
+# Set when a bump after a commit failed (the cache unreachable): this process
+# retries it before it next reads the version, i.e. on its next page request.
+_owed = threading.Event()
 
 
 def bump_after_commit(using=None):
@@ -73,8 +78,28 @@ def _bump_for_write(number):
     if number <= getattr(_writes, "bumped_through", 0):
         return
     through = _writes.made
-    bump_catalogue_version()
+    try:
+        bump_catalogue_version()
+    except Exception:
+        # The write is committed; failing the editor's request now would not undo
+        # it. Owe the bump instead: pages are served uncached while the cache is
+        # unreachable, and the bump is made before this process next reads the
+        # version, so pages stored before the write can't come back afterwards.
+        _owed.set()
+        logger.error("catalogue version: bump failed after a commit; owed", exc_info=True)
     _writes.bumped_through = through
+
+
+def _pay_owed_bump():
+    # Cleared before the bump: a failure another thread records meanwhile came
+    # after its commit, which this bump then follows, or it stays set.
+    _owed.clear()
+    try:
+        bump_catalogue_version()
+    except Exception:
+        _owed.set()  # still unreachable: the caller's own read fails and pages go uncached
+        return
+    logger.warning("catalogue version: owed bump made")
 
 
 def remember(name, compute):

@@ -33,9 +33,9 @@ class PerformerField(ModelChoiceField):
         yield Q(name_ko=value)
 
     def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
         if value in self.empty_values:
             return None
-        value = str(value).strip()
         for condition in self.lookups(value):
             found = list(self.queryset.filter(condition).order_by("slug")[:4])
             if len(found) == 1:

@@ -218,3 +218,11 @@ def test_performer_filter_explains_an_unknown_or_shared_name(client):
 
     korean = client.get(reverse("catalogue:work-list"), {"performer": "아무도"}, HTTP_ACCEPT_LANGUAGE="ko")
     assert "“아무도”(이)라는 가수가 없습니다." in korean.content.decode()
+
+
+def test_a_blank_performer_box_filters_nothing(client):
+    PerformerFactory(slug="no-korean-name", name="No Korean Name", name_ko="")
+    WorkFactory(title="Any work")
+    response = client.get(reverse("catalogue:work-list"), {"performer": "   "})
+    assert response.status_code == 200
+    assert titles(response) == ["Any work"]

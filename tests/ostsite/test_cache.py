@@ -135,6 +135,37 @@ def test_a_rolled_back_transaction_bumps_nothing(work, bumps):
     assert bumps == []
 
 
+def test_a_bump_that_fails_after_the_commit_is_owed_not_lost(client, work, monkeypatch, caplog):
+    """The cache unreachable at the moment of the bump: the editor's save still
+    succeeds, and the next page this process serves makes the bump first, so the
+    page stored before the edit is never served after it."""
+    from catalogue import cache as catalogue_cache
+
+    url = work.get_absolute_url()
+    client.get(url, **BROWSER)
+    assert client.get(url, **BROWSER)["X-Page-Cache"] == "hit"
+    real = catalogue_cache.bump_catalogue_version
+    calls = []
+
+    def unreachable_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("cache unreachable")
+        real()
+
+    monkeypatch.setattr(catalogue_cache, "bump_catalogue_version", unreachable_once)
+    work.title = "Saved while the cache was away"
+    work.save()  # no exception reaches the editor
+    assert "bump failed after a commit" in caplog.text
+
+    response = client.get(url, **BROWSER)
+    assert len(calls) == 2
+    assert response["X-Page-Cache"] == "miss"
+    assert "Saved while the cache was away" in body(response)
+    assert client.get(url, **BROWSER)["X-Page-Cache"] == "hit"
+    assert len(calls) == 2  # owed once, paid once
+
+
 def test_a_delete_and_a_related_change_invalidate_too(client, work):
     performer_url = reverse("catalogue:performer-detail", kwargs={"slug": "chanyeol"})
     client.get(performer_url, **BROWSER)
