@@ -15,6 +15,11 @@ from .forms import SearchForm
 from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Work
 
 
+def published_stats():
+    """Figures of the whole published catalogue, kept per catalogue version."""
+    return remember("published", Work.objects.published().stats)
+
+
 class StatsMixin:
     """Lists of every published work or of an era, shown with their figures (kept
     per catalogue version by ``remember``). The figures already hold the number of
@@ -44,7 +49,7 @@ class TimelineView(StatsMixin, ListView):
         return Work.objects.for_timeline()
 
     def get_stats(self):
-        return remember("published", Work.objects.published().stats)
+        return published_stats()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -254,7 +259,7 @@ class EraIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stats = remember("published", Work.objects.published().stats)
+        stats = published_stats()
         by_year = stats["by_year"]
         decades = {}
         for row in by_year:
