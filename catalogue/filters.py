@@ -26,6 +26,8 @@ class PerformerField(ModelChoiceField):
         ),
     }
 
+    SHOWN = 4  # slugs named when several performers share the name typed
+
     def lookups(self, value):
         # Each answered by an index on Performer: its unique slug, UPPER(name), name_ko.
         yield Q(slug=value)
@@ -37,14 +39,17 @@ class PerformerField(ModelChoiceField):
         if value in self.empty_values:
             return None
         for condition in self.lookups(value):
-            found = list(self.queryset.filter(condition).order_by("slug")[:4])
+            found = list(self.queryset.filter(condition).order_by("slug")[: self.SHOWN + 1])
             if len(found) == 1:
                 return found[0]
             if found:
+                slugs = [performer.slug for performer in found[: self.SHOWN]]
+                if len(found) > self.SHOWN:
+                    slugs.append("…")
                 raise ValidationError(
                     self.error_messages["ambiguous"],
                     code="ambiguous",
-                    params={"value": value, "slugs": ", ".join(p.slug for p in found)},
+                    params={"value": value, "slugs": ", ".join(slugs)},
                 )
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
 

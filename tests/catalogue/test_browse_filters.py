@@ -213,6 +213,11 @@ def test_performer_filter_explains_an_unknown_or_shared_name(client):
     assert shared.status_code == 400
     assert "Several performers are called “kim min-ji”" in shared.content.decode()
     assert "(kim-min-ji, kim-min-ji-2)" in shared.content.decode()
+    # More than four: the first four, and a sign there are more.
+    for n in range(3, 6):
+        PerformerFactory(slug=f"kim-min-ji-{n}", name="Kim Min-ji")
+    many = client.get(reverse("catalogue:work-list"), {"performer": "Kim Min-ji"}).content.decode()
+    assert "(kim-min-ji, kim-min-ji-2, kim-min-ji-3, kim-min-ji-4, …)" in many
     # The page address tells them apart.
     assert client.get(reverse("catalogue:work-list"), {"performer": "kim-min-ji-2"}).status_code == 200
 
