@@ -10,7 +10,8 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from search.sqlite_fts import ensure_search_index
+
         from . import signals  # noqa: F401  (connects the receivers)
-        from .sqlite_search import ensure_search_index
 
         post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="catalogue-sqlite-search-index")

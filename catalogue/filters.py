@@ -7,7 +7,9 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from . import search
+from search.keys import query_terms
+from search.query import matches
+
 from .models import MAX_YEAR, MIN_YEAR, Membership, Network, Performer, Work
 
 
@@ -102,8 +104,8 @@ class WorkFilter(django_filters.FilterSet):
     # and cost the same whatever the catalogue's size.
 
     def filter_text(self, queryset, name, value):
-        terms = search.query_terms(value)
-        return queryset.filter(search.matches(terms, Work)) if terms else queryset
+        terms = query_terms(value)
+        return queryset.filter(matches(terms, Work)) if terms else queryset
 
     # Up to this many works streamed on a network go into the query as a list.
     STREAMED_AS_LIST = 1000

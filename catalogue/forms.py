@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from search.keys import MAX_QUERY_LENGTH, query_terms
 
 
 class SearchForm(forms.Form):
@@ -17,7 +17,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(
         label=_("Search"),
-        max_length=search.MAX_QUERY_LENGTH,
+        max_length=MAX_QUERY_LENGTH,
         error_messages={
             "required": _("Type a title or a name to search for."),
             "max_length": _("Keep the search under %(limit_value)d characters (it has %(show_value)d)."),
@@ -30,7 +30,7 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         query = self.cleaned_data["q"]
-        if not search.query_terms(query):
+        if not query_terms(query):
             raise ValidationError(
                 _("Search with letters or numbers: punctuation alone matches nothing."), code="no_terms"
             )

@@ -68,7 +68,7 @@ class WorkQuerySet(NaturalKeyQuerySet):
 
     def stats(self):
         """Figures, works and songs per year, and the busiest networks, as plain data
-        so they can be kept per catalogue version (catalogue.cache.remember)."""
+        so they can be kept per catalogue version (pagecache.version.remember)."""
         return {
             "figures": self.figures(),
             "by_year": list(self.counts_by_year()),

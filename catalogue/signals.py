@@ -10,7 +10,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import cache
+from pagecache import version
+
 from .models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
 
 DERIVED = (Work, Song, Performer)
@@ -31,10 +32,10 @@ def fill_derived_fields(sender, instance, raw=False, **kwargs):
 @receiver(post_delete)
 def catalogue_changed(sender, using=None, **kwargs):
     if sender in CATALOGUE_MODELS:
-        cache.bump_after_commit(using)
+        version.bump_after_commit(using)
 
 
 @receiver(m2m_changed)
 def catalogue_relation_changed(sender, action, using=None, **kwargs):
     if action.startswith("post_") and sender._meta.app_label == "catalogue":
-        cache.bump_after_commit(using)
+        version.bump_after_commit(using)

@@ -6,10 +6,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView, View
+from django.views.generic import DetailView, ListView, TemplateView
 
-from . import exports, search
-from .cache import remember
+from pagecache.version import remember
+from search.keys import query_terms
+from search.query import ResultGroup, group_querysets, search_catalogue
+
 from .filters import WorkFilter
 from .forms import SearchForm
 from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Work
@@ -295,13 +297,13 @@ class SearchView(TemplateView):
         params = {"q": query, **({"type": kind} if kind else {})}
         common = {"query": query, "canonical_url": f"{self.request.path}?{urlencode(params)}"}
         if not kind:
-            groups = search.search_catalogue(query)
+            groups = search_catalogue(query)
             for group in groups:
                 group.more_query = urlencode({"q": query, "type": group.kind})
             return {**common, "groups": groups}
-        label, queryset = search.group_querysets(search.query_terms(query))[kind]
+        label, queryset = group_querysets(query_terms(query))[kind]
         page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
-        group = search.ResultGroup(kind=kind, label=label, hits=list(page.object_list), count=page.paginator.count)
+        group = ResultGroup(kind=kind, label=label, hits=list(page.object_list), count=page.paginator.count)
         return {
             **common,
             "kind": kind,
@@ -312,35 +314,3 @@ class SearchView(TemplateView):
             "is_paginated": page.has_other_pages(),
             "query_without_page": urlencode(params),
         }
-
-
-class OpenDataView(TemplateView):
-    """The open-data page: what can be downloaded, its schema and its licence."""
-
-    template_name = "catalogue/open_data.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            schema_version=exports.SCHEMA_VERSION,
-            licence=exports.LICENCE,
-            tables=exports.CSV_TABLES,
-            json_fields=exports.JSON_FIELDS,
-        )
-        return context
-
-
-def catalogue_json(request):
-    return exports.json_response(request)
-
-
-class CsvExportView(View):
-    table = None
-
-    def get(self, request, *args, **kwargs):
-        return exports.csv_response(request, self.table)
-
-
-class RobotsView(TemplateView):
-    template_name = "robots.txt"
-    content_type = "text/plain; charset=utf-8"

@@ -46,6 +46,9 @@ if not DEBUG and not os.environ.get("DJANGO_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# Where the editors' admin lives (ostsite/urls.py); the page cache never stores it.
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "catalogue",
+    "editing",
+    "opendata",
     "axes",
 ]
 
@@ -67,15 +72,15 @@ MIDDLEWARE = [
     # Security headers and the request id come before WhiteNoise and the page
     # cache: those answer without calling later middleware, and static files and
     # cached pages need the same headers as everything else.
-    "ostsite.security.RequestIdMiddleware",
+    "common.security.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "ostsite.security.SecurityHeadersMiddleware",
+    "common.security.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages straight from the shared cache, before sessions and auth
     # run; GZip inside it so each encoding variant is stored compressed once.
-    "ostsite.middleware.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,7 +167,7 @@ CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "ostsite")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "ostsite.cache.RedisCache",  # Django's, reusing its clients (ostsite/cache.py)
+            "BACKEND": "pagecache.backends.RedisCache",  # Django's, with a tracked version (pagecache/backends.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Fail fast when Redis is down: pages are then served uncached and
@@ -184,14 +189,14 @@ else:
 # confirmation: in the shared cache, so the confirmation may reach another host.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
-# The anonymous page cache (ostsite/middleware.py): entries live this long, but
-# a catalogue write makes them unreachable at once (catalogue/cache.py).
+# The anonymous page cache (pagecache/middleware.py): entries live this long, but
+# a catalogue write makes them unreachable at once (pagecache/version.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 # Each process also keeps the pages it served last in memory, served only while
-# their catalogue version is current (ostsite.middleware.LocalPages); 0 turns it off.
+# their catalogue version is current (pagecache.middleware.LocalPages); 0 turns it off.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
 PAGE_CACHE_BROWSER_MAX_AGE = 0  # browsers revalidate each time (ETag, 304)
-PAGE_CACHE_EXEMPT_PREFIXES = ["/healthz", "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"]
+PAGE_CACHE_EXEMPT_PREFIXES = ["/healthz", "/" + ADMIN_URL]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -216,9 +221,9 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # ostsite.security.SecurityHeadersMiddleware
+SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # common.security.SecurityHeadersMiddleware
 X_FRAME_OPTIONS = "DENY"
-# ostsite.security.SecurityHeadersMiddleware: the site uses none of these features.
+# common.security.SecurityHeadersMiddleware: the site uses none of these features.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -261,7 +266,7 @@ SECURE_CSP = {
 # Admin login: django-axes locks an account from one address after repeated
 # failures; Django's password validators are above.
 AUTHENTICATION_BACKENDS = [
-    "ostsite.lockout.LockoutBackend",
+    "editing.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
@@ -271,14 +276,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
 
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
-
 SITE_NAME = "OST Timeline"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ostsite.security.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "common.security.RequestIdFilter"}},
     "formatters": {
         "with_request_id": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
     },

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from .health import healthz
+from common.health import healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("", include("catalogue.urls")),
+    path("", include("opendata.urls")),
 ]
 
-handler500 = "ostsite.security.server_error"
+handler500 = "common.security.server_error"

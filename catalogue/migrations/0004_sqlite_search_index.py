@@ -1,17 +1,17 @@
 """The search keys' trigram index on SQLite (FTS5), the counterpart of 0003's
-pg_trgm indexes on PostgreSQL: see catalogue/sqlite_search.py."""
+pg_trgm indexes on PostgreSQL: see search/sqlite_fts.py."""
 
 from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from catalogue.sqlite_search import ensure_search_index
+    from search.sqlite_fts import ensure_search_index
 
     ensure_search_index(using=schema_editor.connection.alias)
 
 
 def drop(apps, schema_editor):
-    from catalogue.sqlite_search import drop_search_index
+    from search.sqlite_fts import drop_search_index
 
     drop_search_index(using=schema_editor.connection.alias)
 

@@ -111,7 +111,7 @@ def test_a_json_file_of_works_imports_as_drafts(editor_client, catalogue):
 
 
 def test_the_export_imports_back_unchanged(editor_client, catalogue):
-    from catalogue.resources import SongResource
+    from editing.resources import SongResource
 
     content = SONGS_HEADER + "stay-x,goblin,Stay,,2016-12-03,insert,punch;chanyeol\n"
     confirm(editor_client, "song", upload(editor_client, "song", content, "songs.csv"))

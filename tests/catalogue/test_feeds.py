@@ -31,7 +31,7 @@ def works():
 
 
 def sitemap_locations(client):
-    index = ET.fromstring(client.get(reverse("catalogue:sitemap")).content)
+    index = ET.fromstring(client.get(reverse("opendata:sitemap")).content)
     locations = []
     for loc in index.iter(f"{SM}loc"):
         section = ET.fromstring(client.get(loc.text.replace("http://testserver", "")).content)
@@ -55,7 +55,7 @@ def test_sitemap_index_dates_each_section_by_its_latest_published_change(client,
     # Pages, counts and one MAX per section, whatever the catalogue's size (Django's
     # default read every entry of a section to find its latest change).
     with django_assert_max_num_queries(7):
-        index = ET.fromstring(client.get(reverse("catalogue:sitemap")).content)
+        index = ET.fromstring(client.get(reverse("opendata:sitemap")).content)
     lastmods = {
         entry.find(f"{SM}loc").text.rsplit("/", 1)[-1]: entry.find(f"{SM}lastmod")
         for entry in index.iter(f"{SM}sitemap")
@@ -76,7 +76,7 @@ def test_robots_txt_points_to_the_sitemap(client):
 
 
 def test_rss_feed_is_valid_xml_with_published_items(client, works):
-    response = client.get(reverse("catalogue:feed-rss"))
+    response = client.get(reverse("opendata:feed-rss"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
     channel = ET.fromstring(response.content).find("channel")
@@ -94,7 +94,7 @@ def test_atom_feed_is_valid_xml_newest_first(client, works):
 
     newer = WorkFactory(slug="lovely-runner", title="Lovely Runner")
     Work.objects.filter(pk=newer.pk).update(published_at=timezone.now() + datetime.timedelta(days=1))
-    response = client.get(reverse("catalogue:feed-atom"))
+    response = client.get(reverse("opendata:feed-atom"))
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)
     links = [entry.find(f"{ATOM}link").get("href") for entry in feed.findall(f"{ATOM}entry")]
@@ -103,7 +103,7 @@ def test_atom_feed_is_valid_xml_newest_first(client, works):
 
 def test_control_characters_in_a_title_do_not_break_the_feed(client):
     WorkFactory(slug="odd", title="Odd\x0bTitle <b>&", title_ko="")
-    response = client.get(reverse("catalogue:feed-rss"))
+    response = client.get(reverse("opendata:feed-rss"))
     assert response.status_code == 200
     assert ET.fromstring(response.content).find("channel/item").findtext("title") == "OddTitle <b>& (2016)"
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from catalogue import exports
 from catalogue.models import Work
+from opendata import exports
 from tests.factories import CreditFactory, PerformerFactory, SongFactory, WorkFactory, build_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_csv_rows_hold_published_entries_only(client, catalogue):
 
 
 def test_json_is_nested_versioned_and_licensed(client, catalogue):
-    response = client.get(reverse("catalogue:data-json"))
+    response = client.get(reverse("opendata:data-json"))
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
     data = json.loads(response.content)
@@ -95,7 +95,7 @@ def test_partial_dates_are_as_precise_as_known():
 
 
 def test_open_data_page_documents_schema_and_licence_and_is_linked_from_the_footer(client):
-    html = client.get(reverse("catalogue:open-data")).content.decode()
+    html = client.get(reverse("opendata:open-data")).content.decode()
     assert "CC BY 4.0" in html and 'rel="license"' in html
     assert "Schema (version 1)" in html
     for table, header in STABLE_HEADERS.items():

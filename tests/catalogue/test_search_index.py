@@ -1,12 +1,13 @@
-"""SQLite's trigram index for search (catalogue/sqlite_search.py): it answers what a
+"""SQLite's trigram index for search (search/sqlite_fts.py): it answers what a
 plain scan answers, follows every insert, rename and delete, and comes back when a
 table rebuild loses its triggers. PostgreSQL has pg_trgm instead (migration 0003)."""
 
 import pytest
 from django.db import connection
 
-from catalogue import search, sqlite_search
 from catalogue.models import Performer, Song, Work
+from search import sqlite_fts
+from search.query import matches
 from tests.factories import WorkFactory
 
 pytestmark = [
@@ -16,7 +17,7 @@ pytestmark = [
 
 
 def found(model, term):
-    return set(model.objects.filter(search.matches([term], model)).values_list("slug", flat=True))
+    return set(model.objects.filter(matches([term], model)).values_list("slug", flat=True))
 
 
 def scanned(model, term):
@@ -31,9 +32,9 @@ def test_the_index_answers_what_a_scan_answers(seeded):
 
 
 def test_the_query_reads_the_index(seeded):
-    sql = str(Work.objects.filter(search.matches(["golden"], Work)).query)
+    sql = str(Work.objects.filter(matches(["golden"], Work)).query)
     assert "catalogue_work_search_fts" in sql
-    short = str(Work.objects.filter(search.matches(["ab"], Work)).query)
+    short = str(Work.objects.filter(matches(["ab"], Work)).query)
     assert "search_fts" not in short  # two letters: the trigram index can't answer, the scan does
 
 
@@ -51,12 +52,12 @@ def test_inserts_renames_and_deletes_follow(db):
 def test_lost_triggers_are_made_again_and_the_index_rebuilt(db):
     WorkFactory(slug="kept", title="Winter Sonata Remembered")
     with connection.cursor() as cursor:
-        for name, _sql in sqlite_search.statements("catalogue_work")[1:]:
+        for name, _sql in sqlite_fts.statements("catalogue_work")[1:]:
             cursor.execute(f"DROP TRIGGER {name}")  # as a table rebuild by a later migration would
     WorkFactory(slug="missed", title="Winter Garden")  # saved while the triggers were gone
     assert found(Work, "winter") == {"kept"}
 
-    sqlite_search.ensure_search_index()
+    sqlite_fts.ensure_search_index()
 
     assert found(Work, "winter") == {"kept", "missed"}
     WorkFactory(slug="after", title="Winter Again")

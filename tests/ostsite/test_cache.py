@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from catalogue.cache import catalogue_version
+from pagecache.version import catalogue_version
 from tests.factories import CreditFactory, PerformerFactory, SongFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,7 +71,7 @@ def test_invalidation_waits_for_the_commit(client, work):
 @pytest.fixture
 def bumps(monkeypatch):
     """The bumps made, counted where they happen."""
-    from catalogue import cache as catalogue_cache
+    from pagecache import version as catalogue_cache
 
     made = []
     real = catalogue_cache.bump_catalogue_version
@@ -139,7 +139,7 @@ def test_a_bump_that_fails_after_the_commit_is_owed_not_lost(client, work, monke
     """The cache unreachable at the moment of the bump: the editor's save still
     succeeds, and the next page this process serves makes the bump first, so the
     page stored before the edit is never served after it."""
-    from catalogue import cache as catalogue_cache
+    from pagecache import version as catalogue_cache
 
     url = work.get_absolute_url()
     client.get(url, **BROWSER)
@@ -305,7 +305,7 @@ def test_figures_follow_the_catalogue_even_for_editors(client, admin_client, wor
 
 
 def test_the_redis_backend_reuses_one_client_and_still_works(settings):
-    """ostsite.cache.RedisCache: Django's backend minus a new redis.Redis per call."""
+    """pagecache.backends.RedisCache: Django's backend minus a new redis.Redis per call."""
     from django.core.cache import cache
 
     if "Redis" not in settings.CACHES["default"]["BACKEND"]:

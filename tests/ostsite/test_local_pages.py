@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
-from catalogue.cache import VERSION_KEY, bump_catalogue_version, catalogue_version, tracked_version
-from ostsite.cache import TrackedValue
-from ostsite.middleware import LocalPages
+from pagecache.backends import TrackedValue
+from pagecache.middleware import LocalPages
+from pagecache.version import VERSION_KEY, bump_catalogue_version, catalogue_version, tracked_version
 from tests.factories import CreditFactory, PerformerFactory, SongFactory, WorkFactory
 
 BROWSER = {"HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en", "HTTP_ACCEPT_ENCODING": "gzip"}
@@ -178,6 +178,6 @@ def _body(response):
 
 
 def test_the_store_is_sized_from_settings():
-    from ostsite.middleware import local_pages
+    from pagecache.middleware import local_pages
 
     assert local_pages.max_bytes == settings.PAGE_CACHE_LOCAL_BYTES > 0

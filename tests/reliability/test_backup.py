@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalogue.backup import backup_objects
 from catalogue.models import Performer, Song, Work
+from editing.backup import backup_objects
 from loadtest.server import ROOT
 from tests.factories import build_catalogue
 
@@ -131,7 +131,7 @@ def test_round_trip_on_postgresql_and_across_databases(tmp_path):
 def test_backup_covers_every_catalogue_table():
     from django.apps import apps
 
-    from catalogue.backup import backup_models
+    from editing.backup import backup_models
 
     covered = set(backup_models())
     for model in apps.get_app_config("catalogue").get_models():

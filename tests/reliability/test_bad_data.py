@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalogue.backup import backup_objects
+from editing.backup import backup_objects
 from tests.factories import build_catalogue
 
 pytestmark = pytest.mark.django_db

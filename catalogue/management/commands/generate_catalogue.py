@@ -7,7 +7,7 @@ tests, `make bench-large`). Everything is reproducible from --seed. Every slug
 starts with "gen-", which no hand-written fixture uses, so the seed fixtures load
 on top without collisions. Rows go in with bulk_create in batches inside one
 transaction; bulk_create skips pre_save, so the derived search keys are computed
-here with the same function the models use (catalogue.search.build_key), and the
+here with the same function the models use (search.keys.build_key), and the
 catalogue version is bumped once at the end.
 """
 
@@ -22,9 +22,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalogue import search
-from catalogue.cache import bump_catalogue_version
 from catalogue.models import Credit, Network, Performer, Song, Work
+from pagecache.version import bump_catalogue_version
+from search.keys import build_key
 
 PREFIX = "gen-"
 
@@ -126,9 +126,9 @@ FIRST_YEAR, LAST_YEAR = 1995, 2025
 
 @functools.cache
 def key_for(*names):
-    """search.build_key is deliberately thorough (romanization, initials) and so
+    """build_key is deliberately thorough (romanization, initials) and so
     not cheap; generated names repeat, so each distinct name is folded once."""
-    return search.build_key(*names)
+    return build_key(*names)
 
 
 class Command(BaseCommand):

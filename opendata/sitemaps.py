@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Performer, Song, Work
+from catalogue.models import Performer, Song, Work
 
 
 class CatalogueSitemap(Sitemap):
@@ -45,7 +45,7 @@ class PageSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["catalogue:timeline", "catalogue:work-list", "catalogue:era-list", "catalogue:open-data"]
+        return ["catalogue:timeline", "catalogue:work-list", "catalogue:era-list", "opendata:open-data"]
 
     def location(self, item):
         return reverse(item)

@@ -18,7 +18,7 @@ VERSION_KEY = "catalogue:version"
 
 def tracked_version():
     """This process's in-memory copy of the version, kept current by the cache
-    server (ostsite.cache.TrackedValue), where the backend offers one (Redis); else
+    server (pagecache.backends.TrackedValue), where the backend offers one (Redis); else
     None. Its ``get()`` answers None whenever it can't vouch for the value."""
     tracked = getattr(cache, "tracked", None)
     return tracked(VERSION_KEY) if tracked is not None else None
@@ -48,7 +48,7 @@ def bump_catalogue_version():
     # One more round trip before the writer goes on. Redis may answer a write a few
     # microseconds before it sends the invalidation pushes for it, but it answers
     # the writer's next command only after they are out; from then on no process
-    # can serve the old version from memory (ostsite.cache.TrackedValue).
+    # can serve the old version from memory (pagecache.backends.TrackedValue).
     cache.get(VERSION_KEY)
 
 

@@ -20,8 +20,11 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import search, services
-from .admin_forms import (
+from catalogue.models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
+from search.keys import query_terms
+
+from . import services
+from .forms import (
     PerformerAdminForm,
     SafeAutocompleteMixin,
     SongAdminForm,
@@ -29,7 +32,6 @@ from .admin_forms import (
     SongInlineFormSet,
     WorkAdminForm,
 )
-from .models import Credit, ListenLink, Membership, Milestone, Network, Performer, Song, Source, Work
 from .resources import CreditResource, PerformerResource, SongResource, WorkResource
 
 
@@ -39,7 +41,7 @@ class SearchKeyMixin:
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        terms = search.query_terms(search_term)
+        terms = query_terms(search_term)
         if terms:
             condition = Q()
             for term in terms:

@@ -10,7 +10,7 @@ from django.utils.html import linebreaks
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Work
+from catalogue.models import Work
 
 FEED_SIZE = 30
 
@@ -25,7 +25,7 @@ def xml_safe(text):
 
 class LatestWorksFeed(Feed):
     link = reverse_lazy("catalogue:timeline")
-    feed_url = reverse_lazy("catalogue:feed-rss")
+    feed_url = reverse_lazy("opendata:feed-rss")
     description = _("Korean dramas and films added to the soundtrack timeline, newest first.")
 
     def title(self):
@@ -67,5 +67,5 @@ class LatestWorksFeed(Feed):
 
 class LatestWorksAtomFeed(LatestWorksFeed):
     feed_type = Atom1Feed
-    feed_url = reverse_lazy("catalogue:feed-atom")
+    feed_url = reverse_lazy("opendata:feed-atom")
     subtitle = LatestWorksFeed.description

@@ -9,7 +9,7 @@
   quote it and we can find the logged traceback; nothing else leaks.
 
 This module is imported by the logging configuration, before apps are ready:
-no model imports here (the axes backend lives in ``ostsite.lockout``).
+no model imports here (the axes backend lives in ``editing.lockout``).
 
 Both middleware sit before WhiteNoise in ``MIDDLEWARE``: WhiteNoise and the page
 cache answer without calling the rest of the stack, so only middleware placed

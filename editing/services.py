@@ -1,5 +1,5 @@
 """Writes that touch several rows or models: publishing, credits set from a list,
-likely duplicates, the conflict check between two editors, seeding the fixtures.
+likely duplicates, the conflict check between two editors.
 
 Views, admin actions, forms and commands call these keyword-only functions; they
 never write to several models themselves.
@@ -12,8 +12,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import search
-from .models import Credit, Performer, Work
+from catalogue.models import Credit, Performer, Work
+from search.keys import fold, has_hangul, phonetic, romanize
 
 # --- publishing -----------------------------------------------------------------
 
@@ -101,12 +101,12 @@ def duplicate_keys(*names):
     for name in names:
         if not name:
             continue
-        folded = search.fold(name)
-        for text in (folded, search.romanize(name)):
-            sound = search.phonetic(text)
+        folded = fold(name)
+        for text in (folded, romanize(name)):
+            sound = phonetic(text)
             if len(sound) >= 3:
                 keys.add(sound)
-        if search.has_hangul(folded):
+        if has_hangul(folded):
             keys.add(folded.replace(" ", ""))
     return keys
 
@@ -134,7 +134,7 @@ def work_likely_duplicates(*, title, title_ko="", title_romanized="", alternativ
     return _likely_duplicates(Work.objects.all(), names, exclude_pk)
 
 
-def performer_likely_duplicates(*, name, name_ko="", real_name="", real_name_ko="", exclude_pk=None):
+def performer_likely_duplicates(*, name, name_ko="", exclude_pk=None):
     return _likely_duplicates(Performer.objects.all(), [name, name_ko], exclude_pk)
 
 

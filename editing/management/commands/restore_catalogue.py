@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from catalogue.backup import rows_in_the_way, unapplied_migrations
+from editing.backup import rows_in_the_way, unapplied_migrations
 
 
 class Command(BaseCommand):

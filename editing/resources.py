@@ -20,8 +20,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from catalogue.models import Credit, Network, Performer, Song, Source, Work
+
 from . import services
-from .models import Credit, Network, Performer, Song, Source, Work
 
 
 class SlugWidget(widgets.ForeignKeyWidget):

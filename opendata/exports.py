@@ -14,7 +14,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Credit, Membership, Performer, Song, Work
+from catalogue.models import Credit, Membership, Performer, Song, Work
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +39,7 @@ PRECISION_NOTE = _("YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is
 CSV_TABLES = [
     {
         "name": "works",
-        "url_name": "catalogue:data-works-csv",
+        "url_name": "opendata:data-works-csv",
         "description": _("One row per published drama or film."),
         "columns": [
             _col("slug", _("Stable identifier; also the last part of the page address.")),
@@ -59,7 +59,7 @@ CSV_TABLES = [
     },
     {
         "name": "songs",
-        "url_name": "catalogue:data-songs-csv",
+        "url_name": "opendata:data-songs-csv",
         "description": _("One row per song on a published work's soundtrack, and per original recording it remakes."),
         "columns": [
             _col("slug", _("Stable identifier.")),
@@ -79,7 +79,7 @@ CSV_TABLES = [
     },
     {
         "name": "performers",
-        "url_name": "catalogue:data-performers-csv",
+        "url_name": "opendata:data-performers-csv",
         "description": _("One row per singer, group or band credited on a published song."),
         "columns": [
             _col("slug", _("Stable identifier.")),
@@ -94,7 +94,7 @@ CSV_TABLES = [
     },
     {
         "name": "credits",
-        "url_name": "catalogue:data-credits-csv",
+        "url_name": "opendata:data-credits-csv",
         "description": _("Who sang what: one row per performer credited on a song."),
         "columns": [
             _col("song", _("Slug of the song.")),
@@ -325,7 +325,7 @@ def catalogue_document(absolute):
         "schema_version": SCHEMA_VERSION,
         "licence": LICENCE,
         "site": settings.SITE_NAME,
-        "documentation": absolute(reverse("catalogue:open-data")),
+        "documentation": absolute(reverse("opendata:open-data")),
         "works": works,
         "songs_outside_works": originals,
         "performers": performers,

@@ -20,8 +20,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import Performer, Song, Work
+
 from . import services
-from .models import Performer, Song, Work
 
 
 class ValidValuesOnlyMixin:

@@ -2,7 +2,7 @@
 
 Whole pages are stored in the shared cache (Redis, or the file cache every
 gunicorn worker on a host sees) and served before sessions, auth and the view
-run. Each stored page carries the catalogue version (catalogue/cache.py) it was
+run. Each stored page carries the catalogue version (pagecache/version.py) it was
 built at and is served only while that is the current version; every committed
 write to the catalogue bumps the version, so after an editor saves, every worker
 and host builds the page afresh on the next request, in every language and
@@ -12,7 +12,7 @@ Each process also keeps the pages it served last in its own memory
 (``LocalPages``), under the same rule, so a hit costs only learning the current
 version: one small read of the shared counter, or with Redis no read at all,
 because Redis tells each process the moment the version changes (server-assisted
-client-side caching, ``ostsite.cache.TrackedValue``). Whenever a process can't
+client-side caching, ``pagecache.backends.TrackedValue``). Whenever a process can't
 vouch for its copy (a lost connection), it reads the counter again.
 
 Only requests that can't be personal are served from or stored in the cache:
@@ -40,7 +40,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
-from catalogue.cache import catalogue_version
+from pagecache.version import catalogue_version
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ relations the detail views prefetch, so they add no queries.
 
 import json
 
-from .models import Performer, Song, Work
+from catalogue.models import Performer, Song, Work
 
 CONTEXT = "https://schema.org"
 GROUP_KINDS = {Performer.Kind.GROUP, Performer.Kind.DUO, Performer.Kind.BAND, Performer.Kind.ENSEMBLE}

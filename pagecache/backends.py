@@ -38,7 +38,7 @@ class TrackedValue:
     writer's answer (measured: now and then the answer goes out a few microseconds
     first); it answers the writer's *next* command only after the push is out. So a
     writer that needs every process to see its write makes one more round trip
-    (catalogue.cache.bump_catalogue_version does), and ``get()`` looks for pushes
+    (pagecache.version.bump_catalogue_version does), and ``get()`` looks for pushes
     (a poll of the socket with no wait) before answering from memory.
 
     Anything that arrives on the connection makes the value be read again; a lost

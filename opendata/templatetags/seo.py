@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
-from catalogue import jsonld
 from catalogue.models import Performer, Song, Work
+from opendata import jsonld
 
 register = template.Library()
 

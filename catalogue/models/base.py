@@ -1,0 +1,83 @@
+"""What every entry of the catalogue shares: the year range, how precisely a date
+is known, the checks on names and addresses, and the two small tables entries
+point to (sources and networks)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from search.keys import has_hangul
+
+from ..querysets import NetworkQuerySet, SourceQuerySet
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+http_url_validator = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://.")
+)
+
+
+def validate_hangul(value):
+    if value and not has_hangul(value):
+        raise ValidationError(_("A Korean name must contain Hangul (for example 도깨비)."), code="no_hangul")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("exact day")
+    MONTH = "month", _("month only")
+    YEAR = "year", _("year only")
+
+
+class Source(models.Model):
+    """A citation that works, songs, performers and milestones point to."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    publisher = models.CharField(max_length=200, help_text=_("Site, newspaper or broadcaster."))
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
+    published_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text=_("What this source supports, or its limits."))
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["publisher", "title"]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}" if self.title else self.publisher
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Network(models.Model):
+    """A broadcaster, streaming service or film distributor."""
+
+    class Kind(models.TextChoices):
+        BROADCASTER = "broadcaster", _("Broadcast TV")
+        CABLE = "cable", _("Cable TV")
+        STREAMING = "streaming", _("Streaming service")
+        DISTRIBUTOR = "distributor", _("Film distributor")
+        STUDIO = "studio", _("Studio")
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    name_ko = models.CharField(_("Korean name"), max_length=100, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:work-list") + f"?network={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+

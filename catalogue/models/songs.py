@@ -1,0 +1,256 @@
+"""Songs, who sang them (credits), their milestones and where to hear them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from search.keys import build_key, romanize
+
+from ..links import detail_url
+from ..querysets import SongQuerySet
+from .base import DatePrecision, Source, http_url_validator, validate_hangul
+from .people import Performer
+from .works import Work
+
+
+class Song(models.Model):
+    """A song on a work's soundtrack, or a record linked to one (the original of a remake)."""
+
+    class Role(models.TextChoices):
+        MAIN_THEME = "main-theme", _("Main theme")
+        OPENING = "opening", _("Opening theme")
+        ENDING = "ending", _("Ending theme")
+        INSERT = "insert", _("Insert song")
+        CHARACTER = "character", _("Character theme")
+        ON_SCREEN = "on-screen", _("Sung by characters on screen")
+        ASSOCIATED = "associated", _("Associated with the work, not written for it")
+        ORIGINAL = "original", _("Original recording (not from a soundtrack)")
+        REMAKE = "remake", _("Later remake")
+
+    work = models.ForeignKey(
+        Work,
+        on_delete=models.PROTECT,
+        related_name="songs",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a record outside any soundtrack, such as the original of a remake."),
+    )
+    slug = models.SlugField(max_length=140, unique=True)
+    title = models.CharField(max_length=200)
+    title_ko = models.CharField(_("Korean title"), max_length=200, blank=True, validators=[validate_hangul])
+    release_date = models.DateField(null=True, blank=True)
+    release_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    ost_part = models.CharField(
+        _("OST part"),
+        max_length=80,
+        blank=True,
+        help_text=_("As released: 'Part 2', '1st OST', 'Special Track Vol. 2'."),
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.INSERT)
+    role_note = models.CharField(max_length=300, blank=True, help_text=_("How the song is used, in a few words."))
+    is_signature = models.BooleanField(
+        _("signature track"), default=False, help_text=_("Shown on the timeline for its work.")
+    )
+    remake_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,  # a partial index instead (Meta)
+        related_name="remakes",
+        help_text=_("The earlier recording this song remakes."),
+    )
+    writers = models.CharField(max_length=300, blank=True, help_text=_("Words and music."))
+    about = models.TextField(blank=True, help_text=_("Our own words."))
+    fact_notes = models.TextField(blank=True, help_text=_("Disputed or unconfirmed facts, stated with their doubt."))
+    sources = models.ManyToManyField(Source, blank=True, related_name="songs")
+    performers = models.ManyToManyField(Performer, through="Credit", related_name="songs")
+    updated_at = models.DateTimeField(default=timezone.now)
+    search_key = models.TextField(editable=False, blank=True, default="")
+
+    objects = SongQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_key", "updated_at"])
+
+    class Meta:
+        ordering = ["release_date", "title"]
+        indexes = [
+            # Only remakes: most songs have no remake_of, and on a plain index SQLite's
+            # statistics count those NULLs as one huge key, so it scanned every song
+            # for a work page's remakes (10 ms at 60,000 songs) instead of using it.
+            models.Index(fields=["remake_of"], condition=Q(remake_of__isnull=False), name="song_remake_of_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "title"], name="song_title_unique_within_work"),
+            models.CheckConstraint(condition=~Q(remake_of=F("id")), name="song_not_remake_of_itself"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return detail_url("catalogue:song-detail", self.slug)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def romanized(self):
+        return romanize(self.title_ko)
+
+    @property
+    def release_year(self):
+        return self.release_date.year if self.release_date else None
+
+    def clean(self):
+        errors = {}
+        if self.work_id and self.title:
+            clash = Song.objects.filter(work_id=self.work_id, title__iexact=self.title.strip()).exclude(pk=self.pk)
+            if clash.exists():
+                errors["title"] = _("This work already has a song called “%(title)s”.") % {"title": self.title}
+        if self.work_id and self.release_date:
+            work = self.work
+            if self.release_date.year < work.year - 1 or (
+                work.last_aired and self.release_date.year > work.last_aired.year + 1
+            ):
+                errors["release_date"] = _(
+                    "The release date falls outside the run of %(work)s (%(start)s–%(end)s)."
+                ) % {
+                    "work": work.title,
+                    "start": work.year,
+                    "end": work.last_aired.year if work.last_aired else work.year,
+                }
+        if self.remake_of_id and self.pk and self.remake_of_id == self.pk:
+            errors["remake_of"] = _("A song cannot be a remake of itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def fill_derived_fields(self):
+        self.search_key = build_key(self.title, self.title_ko)
+
+
+class CreditManager(models.Manager):
+    def get_by_natural_key(self, song_slug, performer_slug):
+        return self.get(song__slug=song_slug, performer__slug=performer_slug)
+
+
+class Credit(models.Model):
+    """Who sang a song, in what capacity and in which order ("Stay With Me" is Chanyeol and Punch)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead vocals")
+        DUET = "duet", _("Duet")
+        FEATURING = "featuring", _("Featuring")
+        CREDITED_ARTIST = "credited", _("Credited artist")
+        VOICE = "voice", _("Singing voice")
+
+    song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="credits")
+    performer = models.ForeignKey(Performer, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.LEAD)
+    order = models.PositiveSmallIntegerField(default=0)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = CreditManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["song", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["song", "performer"], name="credit_unique_performer_per_song"),
+        ]
+
+    def __str__(self):
+        return f"{self.performer} on {self.song}"
+
+    def natural_key(self):
+        return (self.song.slug, self.performer.slug)
+
+    natural_key.dependencies = ["catalogue.song", "catalogue.performer"]
+
+
+class MilestoneManager(models.Manager):
+    def get_by_natural_key(self, song_slug, slug):
+        return self.get(song__slug=song_slug, slug=slug)
+
+
+class Milestone(models.Model):
+    """A chart position, award or record, dated, with its sources."""
+
+    class Kind(models.TextChoices):
+        CHART = "chart", _("Chart")
+        AWARD = "award", _("Award")
+        RECORD = "record", _("Record")
+        CERTIFICATION = "certification", _("Certification")
+        OTHER = "other", _("Other")
+
+    song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="milestones")
+    slug = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHART)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    description = models.CharField(max_length=300, help_text=_("Our own words: 'No. 1 on the Billboard Hot 100'."))
+    is_confirmed = models.BooleanField(
+        default=True, help_text=_("Untick when only one weak source supports it; the site then says so.")
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="milestones")
+
+    objects = MilestoneManager()
+
+    class Meta:
+        ordering = ["song", models.F("date").asc(nulls_last=True), "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["song", "slug"], name="milestone_unique_slug_per_song"),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def natural_key(self):
+        return (self.song.slug, self.slug)
+
+    natural_key.dependencies = ["catalogue.song"]
+
+
+class ListenLinkManager(models.Manager):
+    def get_by_natural_key(self, song_slug, platform):
+        return self.get(song__slug=song_slug, platform=platform)
+
+
+class ListenLink(models.Model):
+    """Where to hear a song: official video or a streaming service."""
+
+    class Platform(models.TextChoices):
+        YOUTUBE = "youtube", "YouTube"
+        MELON = "melon", "Melon"
+        SPOTIFY = "spotify", "Spotify"
+        APPLE_MUSIC = "apple-music", "Apple Music"
+        GENIE = "genie", "Genie"
+        BUGS = "bugs", "Bugs"
+        NETFLIX = "netflix", "Netflix"
+        OTHER = "other", _("Other")
+
+    song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="listen_links")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    url = models.URLField(max_length=500, validators=[http_url_validator])
+    label = models.CharField(max_length=100, blank=True, help_text=_("For example 'Official music video'."))
+
+    objects = ListenLinkManager()
+
+    class Meta:
+        ordering = ["song", "platform"]
+        constraints = [
+            models.UniqueConstraint(fields=["song", "platform"], name="listenlink_one_per_platform"),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"), name="listenlink_url_is_http"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.song}"
+
+    def natural_key(self):
+        return (self.song.slug, self.platform)
+
+    natural_key.dependencies = ["catalogue.song"]

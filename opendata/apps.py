@@ -1,0 +1,9 @@
+"""Open data and what machines read: exports, feeds, sitemaps, JSON-LD, SEO tags."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    name = "opendata"
+    verbose_name = _("Open data")
