@@ -16,6 +16,14 @@ UNDATED_LAST = IsNull(models.F("first_aired"), True)
 TIMELINE_ORDER = (models.F("year"), UNDATED_LAST, models.F("first_aired"), models.F("title"), models.F("id"))
 
 
+def credits_prefetch(lookup="credits", *, to_attr=None):
+    """A song's credits with their performers, in billing order: the one prefetch
+    that pages, exports and the admin use to show who sang."""
+    from .models import Credit
+
+    return Prefetch(lookup, queryset=Credit.objects.in_billing_order(), to_attr=to_attr)
+
+
 class NaturalKeyQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -32,13 +40,12 @@ class WorkQuerySet(NaturalKeyQuerySet):
         """Works with their network, signature songs (``signature_songs``) and those
         songs' credits with performers (``song.credit_list``): plain lists, as a
         card needs them, without a queryset per song."""
-        from .models import Credit, Song
+        from .models import Song
 
-        credits = Credit.objects.select_related("performer").order_by("order", "pk")
         songs = (
             Song.objects.filter(is_signature=True)
             .order_by("release_date", "title")
-            .prefetch_related(Prefetch("credits", queryset=credits, to_attr="credit_list"))
+            .prefetch_related(credits_prefetch(to_attr="credit_list"))
         )
         return self.select_related("network").prefetch_related(
             Prefetch("songs", queryset=songs, to_attr="signature_songs")
@@ -100,11 +107,7 @@ class SongQuerySet(NaturalKeyQuerySet):
         return self.filter(Q(work__status=Work.Status.PUBLISHED) | Q(work__isnull=True))
 
     def with_credits(self):
-        from .models import Credit
-
-        return self.select_related("work", "work__network").prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
-        )
+        return self.select_related("work", "work__network").prefetch_related(credits_prefetch())
 
     def sung_by(self, performer_ids):
         """Published songs credited to any of these performers (a singer, their groups,
@@ -126,14 +129,21 @@ class PerformerQuerySet(NaturalKeyQuerySet):
         member) that has one. A performer known only from a draft stays hidden."""
         from .models import Credit, Work
 
-        # Each EXISTS follows one performer's few credits to their songs and works by
-        # primary key. (Written as "song IN (published songs)", SQLite first listed
-        # all 60,000 songs: 25 ms for one performer's page, 15 s for the sitemap.)
+        # One EXISTS per rule follows the performer's own credits by primary key
+        # (docs/performance.md: an IN over all published songs grew with the catalogue).
         public_credit = Credit.objects.filter(Q(song__work__status=Work.Status.PUBLISHED) | Q(song__work__isnull=True))
         sings = Exists(public_credit.filter(performer=OuterRef("pk")))
         in_group = Exists(public_credit.filter(performer__memberships__member=OuterRef("pk")))
         has_member = Exists(public_credit.filter(performer__group_memberships__group=OuterRef("pk")))
         return self.filter(sings | in_group | has_member)
+
+
+class CreditQuerySet(models.QuerySet):
+    def get_by_natural_key(self, song_slug, performer_slug):
+        return self.get(song__slug=song_slug, performer__slug=performer_slug)
+
+    def in_billing_order(self):
+        return self.select_related("performer").order_by("order", "pk")
 
 
 class SourceQuerySet(NaturalKeyQuerySet):

@@ -14,7 +14,8 @@ from search.query import ResultGroup, group_querysets, search_catalogue
 
 from .filters import WorkFilter
 from .forms import SearchForm
-from .models import MAX_YEAR, MIN_YEAR, Credit, Membership, Performer, Song, Work
+from .models import MAX_YEAR, MIN_YEAR, Membership, Performer, Song, Work, decade_of
+from .querysets import credits_prefetch
 
 
 def published_stats():
@@ -58,7 +59,7 @@ class TimelineView(StatsMixin, ListView):
         stats = self.stats
         years = [row["year"] for row in stats["by_year"]]
         context["figures"] = stats["figures"]
-        context["decades"] = sorted({year // 10 * 10 for year in years})
+        context["decades"] = sorted({decade_of(year) for year in years})
         context["first_year"], context["last_year"] = (years[0], years[-1]) if years else (None, None)
         return context
 
@@ -120,7 +121,7 @@ class WorkDetailView(DraftPreviewMixin, DetailView):
     def get_queryset(self):
         song_order = ("-is_signature", F("release_date").asc(nulls_last=True), "title")
         songs = Song.objects.order_by(*song_order).prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk")),
+            credits_prefetch(),
             "milestones",
             "listen_links",
             Prefetch("remakes", queryset=Song.objects.published().select_related("work")),
@@ -164,9 +165,9 @@ class SongDetailView(DraftPreviewMixin, DetailView):
                 "sources",
                 Prefetch(
                     "remakes",
-                    queryset=Song.objects.published().select_related("work").prefetch_related("credits__performer"),
+                    queryset=Song.objects.published().select_related("work").prefetch_related(credits_prefetch()),
                 ),
-                "remake_of__credits__performer",
+                credits_prefetch("remake_of__credits"),
             )
         )
 
@@ -197,7 +198,6 @@ class PerformerDetailView(DraftPreviewMixin, DetailView):
             song.via_groups = [other for other in credited if other.pk in group_ids]
             song.via_members = [other for other in credited if other.pk in member_ids]
         context["songs"] = songs
-        context["credits"] = songs  # the name earlier templates used
         context["years_active"] = sorted({song.career_year for song in songs if song.career_year})
         return context
 
@@ -250,7 +250,7 @@ class YearView(EraMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.first_year
-        context.update(era="year", year=year, decade=year // 10 * 10, previous_era=year - 1, next_era=year + 1)
+        context.update(era="year", year=year, decade=decade_of(year), previous_era=year - 1, next_era=year + 1)
         return context
 
 
@@ -265,7 +265,7 @@ class EraIndexView(TemplateView):
         by_year = stats["by_year"]
         decades = {}
         for row in by_year:
-            decade = decades.setdefault(row["year"] // 10 * 10, {"works": 0, "song_count": 0, "years": []})
+            decade = decades.setdefault(decade_of(row["year"]), {"works": 0, "song_count": 0, "years": []})
             decade["works"] += row["works"]
             decade["song_count"] += row["song_count"]
             decade["years"].append(row)

@@ -268,7 +268,7 @@ class SongInlineForm(ConflictCheckMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sung_by"].widget = wrap_with_add_link(self.fields["sung_by"].widget)
         if self.instance.pk:
-            self.fields["sung_by"].initial = [c.performer_id for c in self.instance.credits.order_by("order", "pk")]
+            self.fields["sung_by"].initial = [c.performer_id for c in self.instance.credits.in_billing_order()]
 
     def ordered_performers(self):
         chosen = {p.pk: p for p in self.cleaned_data.get("sung_by") or []}
@@ -307,21 +307,16 @@ class SongInlineFormSet(BaseInlineFormSet):
                 continue
             title = data.get("title")
             if title:
-                key = " ".join(title.casefold().split())
+                key = Song.title_key(title)
                 if key in seen:
                     form.add_error(
                         "title", _("Another song in this work is already called “%(title)s”.") % {"title": title}
                     )
                 seen.add(key)
-            release_date = data.get("release_date")
-            if release_date and work.year and "release_date" not in form.errors:
-                end = work.last_aired.year if work.last_aired else work.year
-                if release_date.year < work.year - 1 or release_date.year > end + 1:
-                    form.add_error(
-                        "release_date",
-                        _("The release date falls outside the run of %(work)s (%(start)s–%(end)s).")
-                        % {"work": work.title or _("this work"), "start": work.year, "end": end},
-                    )
+            if "release_date" not in form.errors:
+                message = Song.release_date_error(data.get("release_date"), work)
+                if message:
+                    form.add_error("release_date", message)
 
 
 __all__ = [

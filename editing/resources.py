@@ -76,7 +76,7 @@ class PerformersField(fields.Field):
     def get_value(self, instance):
         if instance.pk is None:
             return None
-        return [credit.performer for credit in instance.credits.select_related("performer").order_by("order", "pk")]
+        return [credit.performer for credit in instance.credits.in_billing_order()]
 
 
 class CatalogueResource(resources.ModelResource):

@@ -130,7 +130,7 @@ def _likely_duplicates(queryset, names, exclude_pk=None):
 
 
 def work_likely_duplicates(*, title, title_ko="", title_romanized="", alternative_titles="", exclude_pk=None):
-    names = [title, title_ko, title_romanized, *alternative_titles.split(" / ")]
+    names = [title, title_ko, title_romanized, *Work.split_alternative_titles(alternative_titles)]
     return _likely_duplicates(Work.objects.all(), names, exclude_pk)
 
 

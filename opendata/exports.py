@@ -14,7 +14,8 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Credit, Membership, Performer, Song, Work
+from catalogue.models import Credit, DatePrecision, Membership, Performer, Song, Work
+from catalogue.querysets import credits_prefetch
 
 SCHEMA_VERSION = 1
 
@@ -123,13 +124,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # --- Shaping rows -----------------------------------------------------------
 
 
-def partial_date(value, precision):
-    """A date only as precise as we know it: 2024-04-06, 2024-04 or 2024."""
-    if not value:
-        return None
-    return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(precision, value.isoformat())
-
-
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -147,7 +141,7 @@ def _song_queryset():
         Song.objects.select_related("work", "remake_of")
         .order_by("release_date", "title", "pk")
         .prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk")),
+            credits_prefetch(),
             "milestones",
             "listen_links",
             "sources",
@@ -165,7 +159,7 @@ def song_row(song, absolute):
         "work_title": song.work.title if song.work_id else "",
         "role": song.role,
         "ost_part": song.ost_part,
-        "release_date": partial_date(song.release_date, song.release_date_precision),
+        "release_date": DatePrecision.iso(song.release_date, song.release_date_precision),
         "is_signature": song.is_signature,
         "remake_of": song.remake_of.slug if song.remake_of_id else "",
         "performers": "; ".join(credit.performer.name for credit in song.credits.all()),
@@ -189,7 +183,7 @@ def song_document(song, absolute, cited):
             {
                 "slug": m.slug,
                 "kind": m.kind,
-                "date": partial_date(m.date, m.date_precision),
+                "date": DatePrecision.iso(m.date, m.date_precision),
                 "description": m.description,
                 "is_confirmed": m.is_confirmed,
             }
@@ -248,9 +242,7 @@ def published_songs():
     return (
         Song.objects.published()
         .select_related("work", "remake_of")
-        .prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("performer").order_by("order", "pk"))
-        )
+        .prefetch_related(credits_prefetch())
         .order_by("work__year", "work__slug", "release_date", "title", "pk")
     )
 
@@ -283,7 +275,7 @@ def catalogue_document(absolute):
         row = work_row(work, absolute)
         row.pop("network_name")
         row.update(
-            alternative_titles=[t for t in work.alternative_titles.split(" / ") if t],
+            alternative_titles=work.alternative_title_list,
             network=(
                 {"slug": work.network.slug, "name": work.network.name, "name_ko": work.network.name_ko}
                 if work.network_id

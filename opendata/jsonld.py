@@ -9,7 +9,7 @@ relations the detail views prefetch, so they add no queries.
 
 import json
 
-from catalogue.models import Performer, Song, Work
+from catalogue.models import DatePrecision, Performer, Song, Work
 
 CONTEXT = "https://schema.org"
 GROUP_KINDS = {Performer.Kind.GROUP, Performer.Kind.DUO, Performer.Kind.BAND, Performer.Kind.ENSEMBLE}
@@ -22,12 +22,6 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 def dumps(data):
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
-
-
-def _partial_date(value, precision):
-    if not value:
-        return None
-    return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(precision, value.isoformat())
 
 
 def _alternate_names(*names):
@@ -64,7 +58,7 @@ def recording_node(song, absolute):
             "name": song.title,
             "alternateName": _alternate_names(song.title_ko, song.romanized),
             "url": absolute(song.get_absolute_url()),
-            "datePublished": _partial_date(song.release_date, song.release_date_precision),
+            "datePublished": DatePrecision.iso(song.release_date, song.release_date_precision),
             "byArtist": [performer_node(credit.performer, absolute) for credit in song.credits.all()],
         }
     )
@@ -76,7 +70,7 @@ def work_data(work, absolute):
     node = {
         "@context": CONTEXT,
         **work_reference(work, absolute),
-        "alternateName": _alternate_names(work.title_ko, work.romanized, *work.alternative_titles.split(" / ")),
+        "alternateName": _alternate_names(work.title_ko, work.romanized, *work.alternative_title_list),
         "description": work.summary,
         "inLanguage": "ko",
         "datePublished" if is_film else "startDate": work.first_aired.isoformat()

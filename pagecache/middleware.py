@@ -29,8 +29,8 @@ encoding) and answer If-None-Match with 304.
 import hashlib
 import logging
 import threading
-import time
 from collections import OrderedDict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,6 +47,15 @@ logger = logging.getLogger(__name__)
 SAFE_METHODS = ("GET", "HEAD")
 # Headers the cache recomputes or that only make sense once.
 _DROPPED_HEADERS = {"set-cookie", "date"}
+
+
+class StoredPage(NamedTuple):
+    """A response as the cache keeps it, with the catalogue version it was built at."""
+
+    status: int
+    headers: list
+    content: bytes
+    version: int
 
 
 def _cookie_allowlist():
@@ -67,24 +76,24 @@ class LocalPages:
     def get(self, key, version):
         with self._lock:
             stored = self._entries.get(key)
-            if stored is None or stored[-1] != version:
+            if stored is None or stored.version != version:
                 return None
             self._entries.move_to_end(key)
             return stored
 
     def put(self, key, stored):
-        size = len(stored[2])
+        size = len(stored.content)
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[2])
+                self._bytes -= len(old.content)
             self._entries[key] = stored
             self._bytes += size
             while self._bytes > self.max_bytes:
                 _key, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted[2])
+                self._bytes -= len(evicted.content)
 
 
 # One per process, shared by its threads (like the tracked version).
@@ -114,10 +123,9 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
 
-        # One round trip for the catalogue version and the page: a stored page is
-        # served only if it was built at the current version.
+        # A stored page is served only if it was built at the current version.
         version, stored = self._cache_get(key)
-        if stored is not None and stored[-1] == version:
+        if stored is not None and stored.version == version:
             return self.respond_from_store(request, stored)
 
         response = self.get_response(request)
@@ -175,12 +183,11 @@ class PageCacheMiddleware:
     @staticmethod
     def to_store(response, version):
         headers = [(k, v) for k, v in response.items() if k.lower() not in _DROPPED_HEADERS]
-        return (response.status_code, headers, response.content, time.time(), version)
+        return StoredPage(response.status_code, headers, response.content, version)
 
     def respond_from_store(self, request, stored):
-        status, headers, content, _stored_at, _version = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
+        response = HttpResponse(stored.content, status=stored.status)
+        for name, value in stored.headers:
             response[name] = value
         response[self.header_name] = "hit"
         return get_conditional_response(request, etag=response.get("ETag"), response=response)
@@ -197,7 +204,9 @@ class PageCacheMiddleware:
             stored = local_pages.get(key, version)
             if stored is None:
                 stored = cache.get(key)
-                if stored is not None and stored[-1] == version:
+                if not isinstance(stored, StoredPage):  # absent, or stored by an older release
+                    stored = None
+                elif stored.version == version:
                     local_pages.put(key, stored)
             return version, stored
         except Exception:

@@ -2,9 +2,8 @@
 the trigram tokenizer over each search key column, kept in step by triggers.
 
 Search matches ``search_key LIKE '%term%'``. PostgreSQL answers that from trigram
-GIN indexes; SQLite read every key, so a search over 20,000 works took three times
-as long as over the seed catalogue. An FTS5 trigram table answers the same LIKE
-from its index, for terms of three characters or more; shorter terms, and terms
+GIN indexes, where SQLite would read every key. An FTS5 trigram table answers the
+same LIKE from its index, for terms of three characters or more; shorter terms, and terms
 holding LIKE's wildcards, keep the plain scan.
 
 Migration 0004 makes the tables and triggers, and they are checked again after

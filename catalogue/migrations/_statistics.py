@@ -6,10 +6,8 @@ from django.db import migrations
 def refresh_statistics(*model_names):
     """A RunPython operation that runs ANALYZE on these catalogue models' tables.
 
-    Planner statistics for new indexes: without them SQLite took a new index for
-    every ``status = 'published'`` query and sorted the whole catalogue for the
-    timeline (a 20,000-work page went from 2 ms to 30 ms) until something ran
-    ANALYZE."""
+    New indexes need fresh planner statistics, or SQLite misjudges them
+    (docs/performance.md)."""
 
     def analyze(apps, schema_editor):
         for name in model_names:

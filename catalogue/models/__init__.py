@@ -5,12 +5,23 @@ Slugs are the natural keys, so fixtures name related objects by slug and loading
 them twice changes nothing.
 """
 
-from .base import MAX_YEAR, MIN_YEAR, DatePrecision, Network, Source, http_url_validator, validate_hangul
+from .base import (
+    DECADES,
+    MAX_YEAR,
+    MIN_YEAR,
+    DatePrecision,
+    Network,
+    Source,
+    decade_of,
+    http_url_validator,
+    validate_hangul,
+)
 from .people import Membership, Performer
 from .songs import Credit, ListenLink, Milestone, Song
 from .works import Work
 
 __all__ = [
+    "DECADES",
     "MAX_YEAR",
     "MIN_YEAR",
     "Credit",
@@ -23,6 +34,7 @@ __all__ = [
     "Song",
     "Source",
     "Work",
+    "decade_of",
     "http_url_validator",
     "validate_hangul",
 ]

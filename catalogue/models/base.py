@@ -13,6 +13,14 @@ from search.keys import has_hangul
 from ..querysets import NetworkQuerySet, SourceQuerySet
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def decade_of(year):
+    """1996 -> 1990."""
+    return year // 10 * 10
+
+
+DECADES = range(decade_of(MIN_YEAR), decade_of(MAX_YEAR) + 1, 10)
 http_url_validator = URLValidator(
     schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://.")
 )
@@ -27,6 +35,14 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("exact day")
     MONTH = "month", _("month only")
     YEAR = "year", _("year only")
+
+    @staticmethod
+    def iso(value, precision):
+        """A date written only as precisely as it is known (ISO 8601): 2024-04-06,
+        2024-04 or 2024; None without a date."""
+        if not value:
+            return None
+        return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(precision, value.isoformat())
 
 
 class Source(models.Model):
@@ -79,5 +95,3 @@ class Network(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-

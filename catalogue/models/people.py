@@ -105,5 +105,3 @@ class Membership(models.Model):
     def clean(self):
         if self.group_id and self.group_id == self.member_id:
             raise ValidationError({"member": _("A group cannot be a member of itself.")})
-
-

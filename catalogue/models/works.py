@@ -12,7 +12,7 @@ from search.keys import build_key, romanize
 
 from ..links import detail_url
 from ..querysets import TIMELINE_ORDER, WorkQuerySet
-from .base import MAX_YEAR, MIN_YEAR, Network, Source, validate_hangul
+from .base import MAX_YEAR, MIN_YEAR, Network, Source, decade_of, validate_hangul
 
 
 class Work(models.Model):
@@ -109,8 +109,7 @@ class Work(models.Model):
         return (self.slug,)
 
     def get_kind_display(self):
-        # Django's own rebuilds the dict of choices on each call (10 µs); every card
-        # on a list shows its kind.
+        # Django's own rebuilds the dict of choices on every call, once per card.
         try:
             return str(self.Kind(self.kind).label)
         except ValueError:
@@ -126,7 +125,16 @@ class Work(models.Model):
 
     @property
     def decade(self):
-        return self.year // 10 * 10
+        return decade_of(self.year)
+
+    @property
+    def alternative_title_list(self):
+        return self.split_alternative_titles(self.alternative_titles)
+
+    @staticmethod
+    def split_alternative_titles(text):
+        """Editors separate alternative titles with ' / '."""
+        return [title for title in (text or "").split(" / ") if title]
 
     def clean(self):
         errors = {}
@@ -140,10 +148,6 @@ class Work(models.Model):
             raise ValidationError(errors)
 
     def fill_derived_fields(self):
-        self.search_key = build_key(
-            self.title, self.title_ko, self.title_romanized, *self.alternative_titles.split(" / ")
-        )
+        self.search_key = build_key(self.title, self.title_ko, self.title_romanized, *self.alternative_title_list)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-
-

@@ -90,8 +90,11 @@ def test_formula_cells_are_defused(client):
 def test_partial_dates_are_as_precise_as_known():
     import datetime
 
+    from catalogue.models import DatePrecision
+
     day = datetime.date(2024, 4, 6)
-    assert [exports.partial_date(day, p) for p in ("day", "month", "year")] == ["2024-04-06", "2024-04", "2024"]
+    assert [DatePrecision.iso(day, p) for p in ("day", "month", "year")] == ["2024-04-06", "2024-04", "2024"]
+    assert DatePrecision.iso(None, "day") is None
 
 
 def test_open_data_page_documents_schema_and_licence_and_is_linked_from_the_footer(client):

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from pagecache.backends import TrackedValue
-from pagecache.middleware import LocalPages
+from pagecache.middleware import LocalPages, StoredPage
 from pagecache.version import VERSION_KEY, bump_catalogue_version, catalogue_version, tracked_version
 from tests.factories import CreditFactory, PerformerFactory, SongFactory, WorkFactory
 
@@ -20,7 +20,7 @@ BROWSER = {"HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en", "HTTP_ACCEP
 
 
 def stored(content, version):
-    return (200, [], content, 0.0, version)
+    return StoredPage(200, [], content, version)
 
 
 # --- The in-memory store (any cache backend) -------------------------------
@@ -29,7 +29,7 @@ def stored(content, version):
 def test_local_pages_answer_only_for_their_version():
     pages = LocalPages(max_bytes=1000)
     pages.put("home", stored(b"built at 7", 7))
-    assert pages.get("home", 7)[2] == b"built at 7"
+    assert pages.get("home", 7).content == b"built at 7"
     assert pages.get("home", 8) is None
     assert pages.get("elsewhere", 7) is None
 
