@@ -155,6 +155,13 @@ def test_hostile_text_shows_literally_and_never_runs(browser_page, live_server, 
         response = page.goto(f"{live_server.url}/{settings.ADMIN_URL}{path}")
         assert response.status == 200, path
         page.wait_for_timeout(300)
+        if path.endswith("/history/"):
+            # django-simple-history's template, used as it ships, has one inline style,
+            # which the policy blocks (static/css/admin.css restyles it). That is the
+            # only styled element allowed here; anything else came from the payload.
+            styled = page.eval_on_selector_all("[style]", "els => els.map(e => e.outerHTML.split('>')[0])")
+            assert styled == ['<p class="paginator" style="border-top: 0"'], styled
+            events.csp_errors = [e for e in events.csp_errors if not (path in e and "inline style" in e)]
     page.goto(f"{live_server.url}/{settings.ADMIN_URL}catalogue/work/{work.pk}/change/")
     assert page.input_value("#id_title") == work.title
     assert events.dialogs == []
