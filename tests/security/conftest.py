@@ -1,3 +1,7 @@
+import json
+import sys
+from pathlib import Path
+
 import pytest
 
 from loadtest import server
@@ -17,3 +21,19 @@ def site_workdir():
 def _fast_password_hashing(settings):
     """Logins in these tests hash passwords many times; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz figures (test_fuzz.py's CASES), printed at the end of any run that fuzzed
+    and written to test-artifacts/fuzz-cases.json."""
+    fuzz = sys.modules.get(f"{__package__}.test_fuzz")
+    if fuzz is None or not fuzz.CASES:
+        return
+    report = {"patterns": [p[0] for p in fuzz.PATTERNS], "cases": dict(fuzz.CASES), "total": sum(fuzz.CASES.values())}
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "fuzz-cases.json").write_text(json.dumps(report, indent=2))
+    terminalreporter.write_sep("-", "fuzz cases tried")
+    kinds = ", ".join(f"{kind} {n}" for kind, n in report["cases"].items())
+    terminalreporter.write_line(f"{report['total']} in all: {kinds}")
+    terminalreporter.write_line(f"{len(report['patterns'])} URL patterns; written to {artifacts / 'fuzz-cases.json'}")
