@@ -20,21 +20,21 @@ BENCH_PORT, BENCH_DURATION (seconds per target per round, default 5), BENCH_ROUN
 import argparse
 import gzip
 import hashlib
-import http.client
 import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from loadtest import launcher  # noqa: E402
+
 PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 # What Chromium sends for a page, minus the cookie it doesn't have.
 BROWSER_HEADERS = {
@@ -53,12 +53,6 @@ PAGES = [
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run(cmd, env, quiet=True):
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL if quiet else None)  # noqa: S603
 
@@ -68,21 +62,14 @@ class Site:
         self.name = name
         self.dir = bench_dir / name
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "bench-only-throwaway-key-" + hashlib.sha256(os.urandom(16)).hexdigest(),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_SECURE_COOKIES": "0",
-            "DJANGO_STATIC_ROOT": str(self.dir / "static"),
-            "DJANGO_CACHE_DIR": str(self.dir / "cache"),
-            "DJANGO_CACHE_PREFIX": f"bench-{name}",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.env = launcher.production_env(
+            self.dir / "static",
+            DATABASE_URL=database_url,
+            DJANGO_CACHE_DIR=str(self.dir / "cache"),
+            DJANGO_CACHE_PREFIX=f"bench-{name}",
+        )
         self.large_works = large_works
+        self.server = None
 
     def prepare(self):
         manage = [PYTHON, "manage.py"]
@@ -102,42 +89,18 @@ class Site:
 
     def start(self, port):
         self.port = port
-        self.log = open(self.dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - fixed command
-            [GUNICORN, "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env={**self.env, "PORT": str(port)},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn exited; see {self.log.name}")
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        sys.exit(f"gunicorn did not become healthy; see {self.log.name}")
+        try:
+            self.server = launcher.start(self.env, self.dir / "gunicorn.log", port=port, timeout=180, status=200)
+        except RuntimeError as error:
+            sys.exit(f"{error}\n(see {self.dir / 'gunicorn.log'})")
 
     def stop(self):
-        process = getattr(self, "process", None)
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        process.wait(timeout=60)
-        self.log.close()
+        if self.server is not None:
+            self.server.stop(timeout=60)
+            self.server = None
 
     def get(self, path, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            conn.request("GET", path, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
+        return self.server.get(path, headers, timeout=120)
 
     def static_twin(self):
         """Copy the timeline's HTML into the collected static files, with its .gz
@@ -344,7 +307,7 @@ def page_times_report(seed, large=None, works=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", type=int, default=0, help="also bench a catalogue with this many generated works")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")) or free_port())
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "0")) or launcher.free_port())
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "32")))
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
@@ -367,7 +330,7 @@ def main():
             large_url = os.environ.get("BENCH_LARGE_DATABASE_URL", f"sqlite:///{bench_dir / 'large.db'}")
             large = Site("large", large_url, bench_dir, args.large)
             sites.append(large)
-            large_results, size = bench_site(large, args, free_port())
+            large_results, size = bench_site(large, args, launcher.free_port())
             reports.append(report(f"seed + {args.large} generated works", large_results, size, args))
             reports.append(compare_uncached(seed, large, args))
             print(reports[-1])

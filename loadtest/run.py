@@ -12,7 +12,6 @@ Prints a summary and exits non-zero on failure. `make loadtest` runs it.
 """
 
 import argparse
-import gzip
 import http.client
 import json
 import os
@@ -45,7 +44,7 @@ class Results:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def reader(port, stop_at, results, index):
+def reader(site, stop_at, results, index):
     headers = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip" if index % 2 else "identity"}
     names = list(PAGES)
     i = index
@@ -53,18 +52,13 @@ def reader(port, stop_at, results, index):
         page = names[i % len(names)]
         i += 1
         started = time.time()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            connection.request("GET", PAGES[page], headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            if response.getheader("Content-Encoding") == "gzip":
-                body = gzip.decompress(body)
+            status, _headers, body = site.get(PAGES[page], headers, timeout=30)
             found = MARK.search(body)
             with results.lock:
                 results.requests += 1
-                if response.status != 200:
-                    results.errors.append(f"{page}: HTTP {response.status}")
+                if status != 200:
+                    results.errors.append(f"{page}: HTTP {status}")
                 elif found is None and page in MARKER_REQUIRED:
                     results.errors.append(f"{page}: no marker in the page")
                 results.observations.append((started, page, int(found.group(1)) if found else None))
@@ -72,8 +66,6 @@ def reader(port, stop_at, results, index):
             with results.lock:
                 results.requests += 1
                 results.errors.append(f"{page}: {type(error).__name__}: {error}")
-        finally:
-            connection.close()
 
 
 def progress(message):
@@ -111,7 +103,7 @@ def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=N
         )
         results = Results()
         progress(f"starting gunicorn ({workers} workers) on port {port}")
-        with server.Gunicorn(workdir, port, workers=workers, production=True, extra_env=extra):
+        with server.gunicorn(workdir, port, workers=workers, production=True, extra_env=extra) as site:
             editor = subprocess.Popen(  # noqa: S603 - fixed argv
                 editor_cmd, cwd=server.ROOT, env=env, stdout=subprocess.PIPE, text=True
             )
@@ -130,7 +122,7 @@ def run(*, duration, readers, workers, port, interval, workdir=None, redis_url=N
             started = time.time()
             stop_at = started + duration
             threads = [
-                threading.Thread(target=reader, args=(port, stop_at, results, i), daemon=True) for i in range(readers)
+                threading.Thread(target=reader, args=(site, stop_at, results, i), daemon=True) for i in range(readers)
             ]
             for thread in threads:
                 thread.start()

@@ -3,19 +3,18 @@ directory and collected static files in a temporary directory, on a port we
 choose. Used by the load test and by the tests that need the real stack
 (gunicorn, WhiteNoise, the shared page cache)."""
 
-import http.client
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from loadtest import launcher
+from loadtest.launcher import ROOT
+
 PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
 def site_env(workdir, *, production=False, extra=None):
@@ -61,74 +60,21 @@ def prepare(workdir, *, with_fixtures=True):
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
 
 
-class Gunicorn:
-    """``with Gunicorn(workdir, port) as server: server.url("/")``"""
-
-    def __init__(self, workdir, port, *, workers=3, production=False, extra_env=None, threads=1):
-        self.workdir = Path(workdir)
-        self.port = port
-        self.env = site_env(self.workdir, production=production, extra=extra_env)
-        self.workers = workers
-        self.threads = threads
-        self.process = None
-        self.log = self.workdir / f"gunicorn-{port}.log"
-
-    def url(self, path="/"):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def __enter__(self):
-        self.logfile = open(self.log, "w")  # noqa: SIM115 - closed in __exit__
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv
-            [
-                GUNICORN,
-                "ostsite.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--threads",
-                str(self.threads),
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.logfile,
-            stderr=subprocess.STDOUT,
-        )
+def gunicorn(workdir, port=None, *, workers=3, production=False, extra_env=None, threads=1):
+    """``with gunicorn(workdir) as site: site.url("/")``: the site in workdir, answering 200 on /healthz."""
+    env = site_env(workdir, production=production, extra={"GUNICORN_TIMEOUT": "60", **(extra_env or {})})
+    port = port or launcher.free_port()
+    return launcher.start(
+        env,
+        Path(workdir) / f"gunicorn-{port}.log",
+        port=port,
+        workers=workers,
+        threads=threads,
+        args=["--graceful-timeout", "5"],
+        status=200,
         # Generous: workers import Django before the first answer, slowly on a busy machine.
-        deadline = time.monotonic() + float(os.environ.get("LOADTEST_START_TIMEOUT", "600"))
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
-            if self.healthy():
-                return self
-            time.sleep(0.5)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"gunicorn did not answer on port {self.port}: {self.log.read_text()[-3000:]}")
-
-    def healthy(self):
-        # /healthz never redirects or caches; the production-mode proxy header makes it "HTTPS".
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
-            return connection.getresponse().status == 200
-        except (OSError, http.client.HTTPException):
-            return False
-        finally:
-            connection.close()
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.logfile.close()
+        timeout=float(os.environ.get("LOADTEST_START_TIMEOUT", "600")),
+    )
 
 
 def make_workdir(prefix="ostsite-"):

@@ -154,14 +154,12 @@ def static_path():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("mode", "port"),
-    [("default", 8510), ("production", 8511)],
-)
-def test_headers_on_the_running_site(site_workdir, mode, port):
+@pytest.mark.parametrize("mode", ["default", "production"])
+def test_headers_on_the_running_site(site_workdir, mode):
     production = mode == "production"
     proxy = {"X-Forwarded-Proto": "https"} if production else {}
-    with server.Gunicorn(site_workdir, port, workers=2, production=production):
+    with server.gunicorn(site_workdir, workers=2, production=production) as site:
+        port = site.port
         paths = ["/", "/", "/works/", "/works/no-such-work/", f"/{settings.ADMIN_URL}login/", "/static/css/site.css"]
         for path in paths:
             if not production and path == "/works/no-such-work/":
