@@ -47,6 +47,50 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the test client leaves its language active in the thread
+    (LocaleMiddleware activates it and nothing deactivates it): every test starts
+    in the site's default language whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Logins in tests hash passwords many times; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Real servers: gunicorn as `make run` starts it (tests/live.py, loadtest/) ---
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """collectstatic once per run, into a private directory, as a deploy would."""
+    from tests.live import collectstatic
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    collectstatic(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def site_workdir():
+    """A migrated, fixture-loaded copy of the site with collected static files, for
+    tests that run gunicorn (never the checkout's own database)."""
+    from loadtest import server
+
+    workdir = server.make_workdir("ostsite-site-")
+    server.prepare(workdir)
+    yield workdir
+    server.remove_workdir(workdir)
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests don't run collectstatic, so {% static %} must not need the manifest."""
     settings.STORAGES = {

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from catalogue.models import Song
-from tests.ostsite.live import Gunicorn, production_env
+from tests.live import Gunicorn, production_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - fixtures imported from tests.catalogue.editing
+# ruff: noqa: F811 - fixtures imported from tests.editing.helpers
 """Bulk import: a preview with each row's errors, all or nothing, and the same format
 exported back out."""
 
@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalogue.models import Credit, Song, Work
-from tests.catalogue.editing import editor, editor_client  # noqa: F401
+from tests.editing.helpers import editor, editor_client  # noqa: F401
 from tests.factories import PerformerFactory, SourceFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db

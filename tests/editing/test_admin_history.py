@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - fixtures imported from tests.catalogue.editing
+# ruff: noqa: F811 - fixtures imported from tests.editing.helpers
 """History (who, when, what, field by field), restoring a version, and two editors
 saving the same entry: the second save is refused with what changed meanwhile."""
 
@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue.models import Performer, Song, Work
-from tests.catalogue.editing import editor, editor_client, errors_of, form_data, other_editor  # noqa: F401
+from tests.editing.helpers import editor, editor_client, errors_of, form_data, other_editor  # noqa: F401
 from tests.factories import SongFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db

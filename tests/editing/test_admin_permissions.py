@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - fixtures imported from tests.catalogue.editing
+# ruff: noqa: F811 - fixtures imported from tests.editing.helpers
 """Roles: Editors add, change, publish, import and restore, and may remove a credit;
 they never delete an entry or manage users. Chief editors may also delete."""
 
@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue.models import Work
-from tests.catalogue.editing import chief, editor, editor_client  # noqa: F401
+from tests.editing.helpers import chief, editor, editor_client  # noqa: F401
 from tests.factories import CreditFactory, PerformerFactory, SongFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_an_editor_can_open_import_and_history_but_a_plain_staff_user_cannot_imp
     work = WorkFactory()
     assert editor_client.get(reverse("admin:catalogue_work_import")).status_code == 200
     assert editor_client.get(reverse("admin:catalogue_work_history", args=[work.pk])).status_code == 200
-    from tests.catalogue.editing import make_user
+    from tests.editing.helpers import make_user
 
     staff = Client()
     staff.force_login(make_user("staff-only"))

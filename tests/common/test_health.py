@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from tests.ostsite.live import Gunicorn, free_port, production_env
+from tests.live import Gunicorn, free_port, production_env
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - fixtures imported from tests.catalogue.editing
+# ruff: noqa: F811 - fixtures imported from tests.editing.helpers
 """An editor adds a whole entry in one sitting, finds performers by either name,
 and edits credits and memberships from both ends."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue.models import Credit, Network, Performer, Song, Work
-from tests.catalogue.editing import editor, editor_client, errors_of, form_data  # noqa: F401
+from tests.editing.helpers import editor, editor_client, errors_of, form_data  # noqa: F401
 from tests.factories import CreditFactory, MembershipFactory, PerformerFactory, SongFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db

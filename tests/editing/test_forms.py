@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - fixtures imported from tests.catalogue.editing
+# ruff: noqa: F811 - fixtures imported from tests.editing.helpers
 """The admin's rules, each with a plain message on the form: duplicates, publishing
 needs a source, validation of inline rows, and drafts kept from visitors."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue.models import Performer, Work
-from tests.catalogue.editing import editor, editor_client, errors_of, form_data  # noqa: F401
+from tests.editing.helpers import editor, editor_client, errors_of, form_data  # noqa: F401
 from tests.factories import ListenLinkFactory, PerformerFactory, SongFactory, SourceFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
