@@ -17,6 +17,12 @@ def decade_choices():
     return [(d, f"{d}s") for d in DECADES]
 
 
+def year_filter(lookup_expr, label):
+    return django_filters.NumberFilter(
+        field_name="year", lookup_expr=lookup_expr, label=label, min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+
+
 class PerformerField(ModelChoiceField):
     """A performer typed in a text box: the name as a song credits it, in English
     (any case) or Korean, or the slug of their page; at most three lookups."""
@@ -70,20 +76,8 @@ class WorkFilter(django_filters.FilterSet):
         method="filter_network",
         label=_("Network"),
     )
-    year_min = django_filters.NumberFilter(
-        field_name="year",
-        lookup_expr="gte",
-        label=_("From year"),
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
-    year_max = django_filters.NumberFilter(
-        field_name="year",
-        lookup_expr="lte",
-        label=_("To year"),
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
+    year_min = year_filter("gte", _("From year"))
+    year_max = year_filter("lte", _("To year"))
     # ChoiceFilter, not TypedChoiceFilter: only ChoiceFilter's field takes empty_label.
     decade = django_filters.ChoiceFilter(
         choices=decade_choices, method="filter_decade", empty_label=_("Any decade"), label=_("Decade")

@@ -259,22 +259,23 @@ class SongAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixi
     save_on_top = True
 
 
-class MemberInline(SafeAutocompleteMixin, admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
+    """A group's members on the group's page, a member's groups on the member's."""
+
     model = Membership
+    extra = 0
+
+
+class MemberInline(MembershipInline):
     fk_name = "group"
-    extra = 0
     autocomplete_fields = ["member"]
-    verbose_name = _("member")
-    verbose_name_plural = _("members")
+    verbose_name, verbose_name_plural = _("member"), _("members")
 
 
-class GroupInline(SafeAutocompleteMixin, admin.TabularInline):
-    model = Membership
+class GroupInline(MembershipInline):
     fk_name = "member"
-    extra = 0
     autocomplete_fields = ["group"]
-    verbose_name = _("group")
-    verbose_name_plural = _("groups")
+    verbose_name, verbose_name_plural = _("group"), _("groups")
 
 
 class PerformerCreditInline(admin.TabularInline):
