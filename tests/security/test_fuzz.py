@@ -1,5 +1,5 @@
 """Hypothesis-generated query strings and path segments against every public URL
-in catalogue.urls (discovered at test time, so new pages are fuzzed too): no 5xx,
+in catalogue.urls and opendata.urls (discovered at test time, so new pages are fuzzed too): no 5xx,
 no markup reflected unescaped, unknown slugs give 404.
 
 The number of cases tried (CASES) is printed at the end of the run and written to
@@ -38,15 +38,18 @@ FUZZ_HYPOTHESIS = settings(
 )
 
 
+PUBLIC_NAMESPACES = {"catalogue", "opendata"}  # the visitor pages and the open data
+
+
 def public_patterns():
-    """(name, route, converters) for every URL in the catalogue namespace."""
+    """(name, route, converters) for every URL of the public namespaces."""
     found = []
 
     def walk(patterns, prefix, namespace):
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and namespace == "catalogue":
+            elif isinstance(entry, URLPattern) and namespace in PUBLIC_NAMESPACES:
                 found.append((entry.name, prefix + str(entry.pattern), dict(entry.pattern.converters)))
 
     walk(get_resolver().url_patterns, "/", None)
