@@ -46,6 +46,8 @@ class PerformerField(ModelChoiceField):
         value = str(value).strip() if value is not None else ""
         if value in self.empty_values:
             return None
+        # As ModelChoiceField.to_python does: PostgreSQL text cannot hold a NUL.
+        self.validate_no_null_characters(value)
         for condition in self.lookups(value):
             found = list(self.queryset.filter(condition).order_by("slug")[: self.SHOWN + 1])
             if len(found) == 1:

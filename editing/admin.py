@@ -9,11 +9,15 @@ changed. Works start as drafts and are published once they name a source.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -25,13 +29,18 @@ from search.keys import query_terms
 
 from . import services
 from .forms import (
+    MilestoneFormSet,
+    MilestoneInlineForm,
     PerformerAdminForm,
     SafeAutocompleteMixin,
     SongAdminForm,
     SongInlineForm,
     SongInlineFormSet,
     WorkAdminForm,
+    unique_slug,
 )
+from .history import SittingHistoryMixin
+from .imports import ImportSafeguards
 from .resources import CreditResource, PerformerResource, SongResource, WorkResource
 
 
@@ -50,7 +59,43 @@ class SearchKeyMixin:
         return results, may_have_duplicates
 
 
-class CatalogueImportExportMixin(ImportExportMixin):
+class BoundedChangeList(ChangeList):
+    """A date hierarchy out of the calendar's range (``?first_aired__year=99999999999``,
+    or 9999, whose next year is 10000) gets the answer of any bad lookup, a redirect
+    to the plain list with ``?e=1``: Django lets its OverflowError or ValueError out."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as e:
+            raise IncorrectLookupParameters(e) from e
+
+
+class BoundedChangelistMixin:
+    """Numbers no row can have get the admin's own answers, never a 500: the date
+    hierarchy's (above), and an action's selection naming ids that cannot exist
+    (``abc``, or past bigint: SQLite's OverflowError) is refused as "nothing
+    changed". NUL characters never get this far (common.requests refuses them)."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        pk = queryset.model._meta.pk
+        try:
+            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                pk.run_validators(pk.to_python(value))
+        except ValidationError:
+            message = _("The selection names entries that cannot exist. No items have been changed.")
+            self.message_user(request, message, messages.WARNING)
+            return None
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+class CatalogueImportExportMixin(ImportSafeguards, ImportExportMixin):
+    """Import and export in CSV and JSON: a file whole or not at all, read as UTF-8
+    or Korean Excel's CP949, with plain messages when it can't be (editing.imports)."""
+
     import_formats = [CSV, JSON]
     export_formats = [CSV, JSON]
 
@@ -83,13 +128,36 @@ class CatalogueImportExportMixin(ImportExportMixin):
 
 class EntryHistoryAdmin(SimpleHistoryAdmin):
     """History with field-by-field changes; "Revert" restores an earlier version,
-    which the conflict check never refuses."""
+    which the conflict check never refuses. Bringing back a deleted entry from its
+    history is a chief editor's right (it needs the delete permission); a restored
+    published work that names no source comes back as a draft; a restore is logged
+    in the admin's Recent actions as "Restored version N"."""
 
     restoring_attr = "_restoring_version"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         setattr(request, self.restoring_attr, version_id)
+        if request.method == "POST" and not self.may_restore(request, object_id):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def may_restore(self, request, object_id):
+        """A version of an entry that still exists is restored by whoever may change it
+        (simple-history checks that); bringing back a deleted entry also needs the
+        delete permission, which only chief editors have."""
+        return self.get_object(request, str(object_id)) is not None or self.has_delete_permission(request)
+
+    def revert_disabled(self, request, obj=None):
+        if obj is not None and not self.may_restore(request, obj.pk):
+            return True
+        return super().revert_disabled(request, obj)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        version_id = getattr(request, self.restoring_attr, None)
+        if version_id is not None:
+            # Compared with the version itself the form changes nothing ("No fields changed.").
+            return str(_("Restored version %(version)s") % {"version": version_id})
+        return super().construct_change_message(request, form, formsets, add)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -107,18 +175,33 @@ class EntryHistoryAdmin(SimpleHistoryAdmin):
         version_id = getattr(request, self.restoring_attr, None)
         if version_id is not None:
             obj._change_reason = _("Restored version %(version)s") % {"version": version_id}
+            if isinstance(obj, Work):
+                sources = form.cleaned_data.get("sources")
+                if services.work_restore_as_draft_if_unsourced(
+                    work=obj, sources=None if sources is None else list(sources)
+                ):
+                    self.message_user(
+                        request,
+                        _(
+                            "“%(entry)s” was restored as a draft: that version was published, but the work "
+                            "names no source now (history does not keep a work's sources). Add a source, "
+                            "then publish it."
+                        )
+                        % {"entry": obj},
+                        messages.WARNING,
+                    )
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(BoundedChangelistMixin, admin.ModelAdmin):
     list_display = ["publisher", "title", "published_on", "slug"]
     search_fields = ["publisher", "title", "url", "slug"]
     prepopulated_fields = {"slug": ["publisher", "title"]}
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(BoundedChangelistMixin, admin.ModelAdmin):
     list_display = ["name", "name_ko", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "name_ko"]
@@ -146,16 +229,44 @@ class SongInline(admin.StackedInline):
         "sung_by",
         ("role", "is_signature"),
         ("ost_part", "release_date", "release_date_precision"),
+        "listen_links_and_milestones",
         "loaded_version",
     ]
+    readonly_fields = ["listen_links_and_milestones"]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0
 
+    @admin.display(description=_("Listen links and milestones"))
+    def listen_links_and_milestones(self, song):
+        """No nested inlines in Django's admin: links to the song's own page, opened at
+        its listen links or milestones with a blank row ready (SongAdmin, ``?add=``)."""
+        if song is None or song.pk is None:
+            return _("Save the work first; then add its listen links and milestones here.")
+        url = reverse("admin:catalogue_song_change", args=[song.pk])
+        links = [
+            (f"{url}?add={prefix}#{prefix}-group", label % {"count": count})
+            for prefix, label, count in [
+                ("listen_links", _("Add a listen link (%(count)d so far)"), song.listen_links.count()),
+                ("milestones", _("Add a milestone (%(count)d so far)"), song.milestones.count()),
+            ]
+        ]
+        return format_html(
+            '<span class="song-extras">{}</span>',
+            format_html_join("", '<a href="{}" target="_blank" rel="noopener">{}</a>', links),
+        )
+
 
 @admin.register(Work)
-class WorkAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+class WorkAdmin(
+    BoundedChangelistMixin,
+    SafeAutocompleteMixin,
+    CatalogueImportExportMixin,
+    SearchKeyMixin,
+    SittingHistoryMixin,
+    EntryHistoryAdmin,
+):
     form = WorkAdminForm
     resource_classes = [WorkResource, SongResource, CreditResource]
     list_display = ["title", "title_ko", "year", "kind", "network", "status", "source_count"]
@@ -233,19 +344,30 @@ class WorkAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixi
         )
 
 
-class MilestoneInline(SafeAutocompleteMixin, admin.TabularInline):
+class OfferedRowMixin:
+    """A blank row when the work's page linked here to add one (``?add=<prefix>``)."""
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if request.GET.get("add") == self.opts.get_field("song").remote_field.get_accessor_name() else 0
+
+
+class MilestoneInline(OfferedRowMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = Milestone
+    form = MilestoneInlineForm
+    formset = MilestoneFormSet
     extra = 0
     autocomplete_fields = ["sources"]
 
 
-class ListenLinkInline(admin.TabularInline):
+class ListenLinkInline(OfferedRowMixin, admin.TabularInline):
     model = ListenLink
     extra = 0
 
 
 @admin.register(Song)
-class SongAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+class SongAdmin(
+    BoundedChangelistMixin, SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin
+):
     form = SongAdminForm
     resource_classes = [SongResource, CreditResource]
     list_display = ["title", "title_ko", "work", "ost_part", "role", "is_signature"]
@@ -297,7 +419,9 @@ class PerformerCreditInline(admin.TabularInline):
 
 
 @admin.register(Performer)
-class PerformerAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin):
+class PerformerAdmin(
+    BoundedChangelistMixin, SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKeyMixin, EntryHistoryAdmin
+):
     form = PerformerAdminForm
     resource_classes = [PerformerResource]
     list_display = ["name", "name_ko", "kind", "is_fictional"]
@@ -307,6 +431,17 @@ class PerformerAdmin(SafeAutocompleteMixin, CatalogueImportExportMixin, SearchKe
     autocomplete_fields = ["sources"]
     readonly_fields = ["updated_at"]
     inlines = [MemberInline, GroupInline, PerformerCreditInline]
+
+    def get_changeform_initial_data(self, request):
+        # The "Sung by" picker's "Add “name” as a new performer" opens this form with
+        # ?name=: its slug comes with it, unique, as the name field would have made it.
+        initial = super().get_changeform_initial_data(request)
+        if initial.get("name") and not initial.get("slug"):
+            limit = Performer._meta.get_field("slug").max_length
+            initial["slug"] = unique_slug(
+                initial["name"], lambda slug: Performer.objects.filter(slug=slug).exists(), limit
+            )
+        return initial
 
     def get_inlines(self, request, obj):
         # In the "+" pop-up from a song, keep the form short: name first, details later.

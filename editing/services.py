@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from catalogue.models import Credit, Performer, Work
-from search.keys import fold, has_hangul, phonetic, romanize
+from pagecache import version
+from search.keys import fold, fold_lookalikes, has_hangul, phonetic, romanize
 
 # --- publishing -----------------------------------------------------------------
 
@@ -26,6 +28,28 @@ def work_can_publish(*, work, sources=None):
     if sources is not None:
         return len(sources) > 0
     return work.pk is not None and work.sources.exists()
+
+
+def work_breaks_source_rule(*, work, sources=None):
+    """True when ``work`` is published (or about to be saved so) yet names no source.
+
+    Every path that writes a work keeps "a published work names a source": the admin
+    form, an import, a revert from history and the recovery of a deleted work.
+    """
+    return work.status == Work.Status.PUBLISHED and not work_can_publish(work=work, sources=sources)
+
+
+def work_restore_as_draft_if_unsourced(*, work, sources=None):
+    """Before a version restored from history is saved: a published version of a work
+    that names no source comes back as a draft (not saved here). Returns True when it did.
+
+    History keeps a work's fields but not its sources (a many-to-many), so a restore
+    brings back the sources the work has now, and a recovered deleted work has none.
+    """
+    if not work_breaks_source_rule(work=work, sources=sources):
+        return False
+    work.status = Work.Status.DRAFT
+    return True
 
 
 @dataclass
@@ -90,15 +114,43 @@ def song_set_performers(*, song, performers):
             next_order += 1
 
 
+def songs_credit_new(*, credits, user=None, record_history=True, batch_size=500):
+    """Credit songs that have no credits yet (an import's new songs) in bulk:
+    ``credits`` is ``[(song, [performer, ...]), ...]``, each performer as lead vocals
+    in the order listed (billing order), as ``song_set_performers`` would add them.
+
+    One insert per ``batch_size`` credits, and with ``record_history`` as many for
+    their history (additions by ``user``, else the request's user). No per-credit
+    signal is sent: the catalogue version is bumped once the transaction commits,
+    as a credit's save would. Returns the credits."""
+    rows = [
+        Credit(song=song, performer=performer, order=order)
+        for song, performers in credits
+        for order, performer in enumerate(performers)
+    ]
+    if not rows:
+        return rows
+    if record_history:
+        rows = bulk_create_with_history(rows, Credit, batch_size=batch_size, default_user=user)
+    else:
+        Credit.objects.bulk_create(rows, batch_size=batch_size)
+    version.bump_after_commit(Credit.objects.db)
+    return rows
+
+
 # --- likely duplicates ------------------------------------------------------------
 
 
 def duplicate_keys(*names):
-    """The keys two names share when they are the same after folding case,
+    r"""The keys two names share when they are the same after folding case,
     punctuation, spacing and romanization: the phonetic form of the Latin text
-    (or of the romanized Hangul) and the Hangul itself without spaces."""
+    (or of the romanized Hangul) and the Hangul itself without spaces.
+
+    Invisible characters are dropped and Cyrillic or Greek lookalikes read as Latin
+    first, so "Goblin\u3164" and "G\u043eblin" (with a Cyrillic o) meet "Goblin"."""
     keys = set()
     for name in names:
+        name = fold_lookalikes(name)
         if not name:
             continue
         folded = fold(name)

@@ -32,6 +32,8 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# On for manage.py and `make dev`. `make run` turns it off and passes the key made once
+# in the checkout's git-ignored .secret_key (Makefile); production sets its own key.
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 _DEV_SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "common.security.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL in a query string or form: our 400, with the headers above.
+    "common.requests.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages straight from the shared cache, before sessions and auth
     # run; GZip inside it so each encoding variant is stored compressed once.
@@ -188,6 +192,9 @@ else:
 # An uploaded import file waits here between its preview and the editor's
 # confirmation: in the shared cache, so the confirmation may reach another host.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The admin's exports open in spreadsheets: a cell such as =HYPERLINK(...) is written
+# without its leading "=", so it is text, not a formula (the public CSV defuses them too).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # The anonymous page cache (pagecache/middleware.py): entries live this long, but
 # a catalogue write makes them unreachable at once (pagecache/version.py).
@@ -211,6 +218,10 @@ CSRF_COOKIE_HTTPONLY = True  # the admin posts forms; no script needs the token
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The footer's language switcher (/i18n/setlang/); no script reads the cookie.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # Only behind a proxy that sets this header itself; otherwise anyone could claim HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -273,8 +284,29 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the failure that caused the lock: tries while locked out
+# (the right password included) are refused without extending it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False  # no "AXES: BEGIN ..." banner on every manage.py command
+# The client's address, which the lock is keyed on, comes from django-ipware.
+# Without DJANGO_PROXY_COUNT it is REMOTE_ADDR, and X-Forwarded-For is ignored
+# (anyone can send it). Behind N proxies each appends the address it got the
+# connection from, so the client is the Nth entry from the right of
+# X-Forwarded-For; the entries to its left are whatever the client sent.
+# ipware counts only the proxies named in the header (the nearest one is
+# REMOTE_ADDR), hence N - 1, and with IPWARE_STRICT off it counts from the right
+# whatever the client put in front (strict mode would drop such a header and
+# fall back to the proxy's own address, one lock shared by every client).
+_proxy_count = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or "0")
+if _proxy_count > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"  # X-Forwarded-For: client, proxy1, proxy2
+IPWARE_STRICT = False
 
 SITE_NAME = "OST Timeline"
 

@@ -48,6 +48,47 @@ MAX_QUERY_LENGTH = 100
 _COMPAT_JAMO_FIRST, _COMPAT_JAMO_LAST = "\u3131", "\u318e"
 
 
+# Characters that show nothing: Unicode's format characters (category Cf: zero-width
+# space U+200B, byte-order mark U+FEFF, soft hyphen, direction overrides ...) and the
+# Hangul fillers, which are letters to Unicode but print as blank space (U+3164 is
+# the one a Korean keyboard types), plus the blank braille pattern used the same way.
+HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0"
+BLANK_LETTERS = HANGUL_FILLERS + "\u2800"
+
+# Cyrillic and Greek letters that look like Latin ones ("Gоblin" with a Cyrillic о),
+# and the dotless i and j: the common cases of Unicode's confusables list, for the
+# duplicate check only (search keys keep the letters as typed).
+_LOOKALIKES = str.maketrans(
+    {
+        # Cyrillic capitals and small letters
+        **dict(zip("АВЕЁЅІЇЈКМНОРСТХУҮҺӀԚԜ", "ABEESIIJKMHOPCTXYYHIQW", strict=True)),
+        **dict(zip("аеёѕіїјкорсухүһԁӏԛԝ", "aeesiijkopcyxyhdlqw", strict=True)),
+        # Greek capitals and small letters, with and without tonos
+        **dict(zip("ΑΆΒΕΈΖΗΉΙΊΚΜΝΟΌΡΤΥΎΧϹͿ", "AABEEZHHIIKMNOOPTYYXCJ", strict=True)),
+        **dict(zip("αάεέιίκνοόρυύχγϲϳ", "aaeeiikvooruuxycj", strict=True)),
+        # Latin letters without their dot
+        "ı": "i",
+        "ȷ": "j",
+    }
+)
+
+
+def is_invisible(ch):
+    return ch in BLANK_LETTERS or unicodedata.category(ch) == "Cf"
+
+
+def invisible_characters(text):
+    """The invisible characters in text, once each, in order of appearance."""
+    return [ch for ch in dict.fromkeys(text or "") if is_invisible(ch)]
+
+
+def fold_lookalikes(text):
+    r"""Drop invisible characters and write Cyrillic and Greek lookalikes as the Latin
+    letters they imitate: "G\u043eblin" and "Goblin\u3164" -> "Goblin". Everything else
+    (Hangul included) is kept as typed."""
+    return "".join(ch for ch in text or "" if not is_invisible(ch)).translate(_LOOKALIKES)
+
+
 def has_hangul(text):
     return bool(HANGUL_RE.search(text or ""))
 

@@ -2,13 +2,15 @@
 is known, the checks on names and addresses, and the two small tables entries
 point to (sources and networks)."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from search.keys import has_hangul
+from search.keys import has_hangul, invisible_characters
 
 from ..querysets import NetworkQuerySet, SourceQuerySet
 
@@ -29,6 +31,22 @@ http_url_validator = URLValidator(
 def validate_hangul(value):
     if value and not has_hangul(value):
         raise ValidationError(_("A Korean name must contain Hangul (for example 도깨비)."), code="no_hangul")
+
+
+def validate_visible(value):
+    """Names must be made of characters that show: a Hangul filler (U+3164) or a
+    zero-width space can make a name look empty, or like one we already have."""
+    found = invisible_characters(value)
+    if found:
+        named = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip() for ch in found)
+        raise ValidationError(
+            _(
+                "This name contains invisible characters (%(characters)s). Delete them and type the name "
+                "with visible letters only."
+            ),
+            code="invisible_characters",
+            params={"characters": named},
+        )
 
 
 class DatePrecision(models.TextChoices):

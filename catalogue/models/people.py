@@ -12,7 +12,7 @@ from search.keys import build_key, romanize
 
 from ..links import detail_url
 from ..querysets import PerformerQuerySet
-from .base import Source, validate_hangul
+from .base import Source, validate_hangul, validate_visible
 
 
 class Performer(models.Model):
@@ -27,10 +27,14 @@ class Performer(models.Model):
         ACTOR = "actor", _("Actor who sang")
 
     slug = models.SlugField(max_length=120, unique=True)
-    name = models.CharField(max_length=200)
-    name_ko = models.CharField(_("Korean name"), max_length=200, blank=True, validators=[validate_hangul])
-    real_name = models.CharField(max_length=200, blank=True)
-    real_name_ko = models.CharField(_("real name in Korean"), max_length=200, blank=True, validators=[validate_hangul])
+    name = models.CharField(max_length=200, validators=[validate_visible])
+    name_ko = models.CharField(
+        _("Korean name"), max_length=200, blank=True, validators=[validate_hangul, validate_visible]
+    )
+    real_name = models.CharField(max_length=200, blank=True, validators=[validate_visible])
+    real_name_ko = models.CharField(
+        _("real name in Korean"), max_length=200, blank=True, validators=[validate_hangul, validate_visible]
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SOLO)
     is_fictional = models.BooleanField(
         _("fictional"), default=False, help_text=_("A group that exists only in a story, such as Huntr/x.")

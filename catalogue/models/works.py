@@ -12,7 +12,7 @@ from search.keys import build_key, romanize
 
 from ..links import detail_url
 from ..querysets import TIMELINE_ORDER, WorkQuerySet
-from .base import MAX_YEAR, MIN_YEAR, Network, Source, decade_of, validate_hangul
+from .base import MAX_YEAR, MIN_YEAR, Network, Source, decade_of, validate_hangul, validate_visible
 
 
 class Work(models.Model):
@@ -29,16 +29,22 @@ class Work(models.Model):
         PUBLISHED = "published", _("Published")
 
     slug = models.SlugField(max_length=120, unique=True)
-    title = models.CharField(_("English title"), max_length=200)
-    title_ko = models.CharField(_("Korean title"), max_length=200, blank=True, validators=[validate_hangul])
+    title = models.CharField(_("English title"), max_length=200, validators=[validate_visible])
+    title_ko = models.CharField(
+        _("Korean title"), max_length=200, blank=True, validators=[validate_hangul, validate_visible]
+    )
     title_romanized = models.CharField(
         _("romanized title"),
         max_length=200,
         blank=True,
+        validators=[validate_visible],
         help_text=_("Revised Romanization as a source prints it; left blank, the site derives one."),
     )
     alternative_titles = models.CharField(
-        max_length=300, blank=True, help_text=_("Other English titles, separated by ' / '.")
+        max_length=300,
+        blank=True,
+        validators=[validate_visible],
+        help_text=_("Other English titles, separated by ' / '."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DRAMA)
     year = models.PositiveSmallIntegerField(

@@ -118,3 +118,33 @@ def test_a_good_file_loads(tmp_path, before):
     from catalogue.models import Song
 
     assert Song.objects.get(slug="fresh-theme").work.slug == "fresh-drama"
+
+
+def test_deeply_nested_json_fails_plainly_and_changes_nothing(tmp_path, before):
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 100000, encoding="utf-8")
+    message = load(path)
+    assert "nested.json" in message
+    assert "nested too deeply" in message
+    assert "Nothing was loaded" in message
+    assert_unchanged(before)
+
+
+def test_deeply_nested_json_after_good_files_rolls_them_back(tmp_path, before):
+    good = write(tmp_path, "good.json", [GOOD_WORK])
+    nested = tmp_path / "nested.json"
+    nested.write_text('[{"model": "catalogue.work", "fields": {"summary": ' + "[" * 50000 + "]" * 50000 + "}}]")
+    with pytest.raises(CommandError) as raised:
+        call_command("load_catalogue", str(good), str(nested))
+    assert "nested.json" in str(raised.value)
+    assert_unchanged(before)
+
+
+@pytest.mark.parametrize("depth", [900, 990, 2000])
+def test_a_value_nested_just_below_the_parser_limit_fails_plainly(tmp_path, before, depth):
+    nested = tmp_path / "deep-value.json"
+    value = "[" * depth + "]" * depth
+    nested.write_text('[{"model": "catalogue.work", "fields": {"slug": "deep", "title": ' + value + "}}]")
+    message = load(nested)
+    assert "deep-value.json" in message
+    assert_unchanged(before)

@@ -149,3 +149,21 @@ def test_seeding_twice_never_overwrites_an_editors_change(db):
     work.refresh_from_db()
     assert work.title == "Edited by an editor"
     assert {m: m.objects.count() for m in (Work, Song, Performer)} == counts
+
+
+def test_restoring_a_version_is_logged_in_the_admins_recent_actions(editor_client, editor):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    work = WorkFactory(title="First Title")
+    first = work.history.first()
+    work.title = "Vandalised"
+    work.save()
+
+    url = reverse("admin:catalogue_work_simple_history", args=[work.pk, first.history_id])
+    assert editor_client.post(url, form_data(editor_client.get(url))).status_code == 302
+
+    entry = LogEntry.objects.get(object_id=str(work.pk), content_type__model="work")
+    assert (entry.user, entry.action_flag) == (editor, CHANGE)
+    assert entry.get_change_message() == f"Restored version {first.history_id}"
+    index = editor_client.get(reverse("admin:index")).content.decode()
+    assert "First Title" in index and "Recent actions" in index

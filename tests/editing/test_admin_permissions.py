@@ -101,3 +101,45 @@ def test_an_editor_may_remove_a_credit(editor):
     assert editor.has_perm("catalogue.delete_credit")
     assert not editor.has_perm("catalogue.delete_song")
     assert credit.pk
+
+
+def deleted_work():
+    work = WorkFactory(title="Gone Show")
+    pk = work.pk
+    work.delete()
+    return pk, Work.history.filter(id=pk).exclude(history_type="-").order_by("-history_id").first()
+
+
+def test_an_editor_cannot_recover_a_deleted_entry(editor_client):
+    from tests.editing.helpers import form_data
+
+    pk, last = deleted_work()
+    url = reverse("admin:catalogue_work_simple_history", args=[pk, last.history_id])
+    chief_client = Client()
+    chief_client.force_login(make_chief())
+    data = form_data(chief_client.get(url))  # the form as a chief editor sees it
+
+    response = editor_client.get(url)
+    assert response.status_code == 200  # the editor may read the deleted entry's last version
+    assert 'name="_save"' not in response.content.decode()  # but gets no "Revert" button
+    assert editor_client.post(url, data).status_code == 403
+    assert not Work.objects.filter(pk=pk).exists()
+
+
+def test_a_chief_editor_can_recover_a_deleted_entry(chief):
+    from tests.editing.helpers import form_data
+
+    pk, last = deleted_work()
+    client = Client()
+    client.force_login(chief)
+    url = reverse("admin:catalogue_work_simple_history", args=[pk, last.history_id])
+    response = client.get(url)
+    assert 'name="_save"' in response.content.decode()
+    assert client.post(url, form_data(response)).status_code == 302
+    assert Work.objects.get(pk=pk).title == "Gone Show"
+
+
+def make_chief():
+    from tests.editing.helpers import make_user
+
+    return make_user("chief-2", "Chief editors")

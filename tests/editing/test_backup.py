@@ -136,3 +136,89 @@ def test_backup_covers_every_catalogue_table():
     covered = set(backup_models())
     for model in apps.get_app_config("catalogue").get_models():
         assert model in covered, model
+
+
+# --- Who can read a backup, and which accounts it holds -------------------------------
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask (022), under which plain open() makes 0644 files and 0755 folders."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path):
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.django_db
+def test_backup_files_and_their_folder_are_private(tmp_path, capsys, open_umask):
+    build_catalogue(1)
+    folder = tmp_path / "backups"
+    call_command("backup_catalogue", "--output-dir", str(folder))
+    path = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert mode(folder) == 0o700
+    assert mode(path) == 0o600
+    assert not list(folder.glob("*.partial"))
+
+
+@pytest.mark.django_db
+def test_an_existing_open_backup_folder_is_tightened_and_said_so(tmp_path, capsys, open_umask):
+    build_catalogue(1)
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    call_command("backup_catalogue", "--output-dir", str(folder))
+    captured = capsys.readouterr()
+    path = Path(captured.out.strip().splitlines()[-1])
+    assert mode(folder) == 0o700
+    assert mode(path) == 0o600
+    assert "0755" in captured.err and "0700" in captured.err
+    # Already private: nothing to say, the path alone on stdout.
+    call_command("backup_catalogue", "--output-dir", str(folder))
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert Path(captured.out.strip()).parent == folder
+
+
+@pytest.mark.django_db
+def test_an_open_folder_that_cannot_be_tightened_is_refused(tmp_path, monkeypatch, open_umask):
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+
+    def refuse(self, mode, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    with pytest.raises(CommandError, match="readable by other users"):
+        call_command("backup_catalogue", "--output-dir", str(folder))
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_holds_only_the_accounts_the_history_names(tmp_path, capsys):
+    user_model = get_user_model()
+    build_catalogue(2)
+    make_edits()  # backup-editor edits a work and a song
+    user_model.objects.create_superuser("root", "root@example.org", "the superuser's own passphrase")
+    user_model.objects.create_user("idle-editor", "idle@example.org", "another passphrase nobody guesses")
+    hashes = dict(user_model.objects.values_list("username", "password"))
+
+    call_command("backup_catalogue", "--output-dir", str(tmp_path))
+    path = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    text = path.read_text(encoding="utf-8")
+    accounts = [o for o in json.loads(text) if o["model"] == "auth.user"]
+
+    assert [a["fields"]["username"] for a in accounts] == ["backup-editor"]
+    assert hashes["root"] not in text and hashes["idle-editor"] not in text
+    assert accounts[0]["fields"]["password"] == hashes["backup-editor"]  # so the editor can log in after a restore
+
+    # An account that edited is named, even a superuser's.
+    work = Work.objects.order_by("pk").last()
+    work._history_user = user_model.objects.get(username="root")
+    work.save()
+    usernames = {o["fields"]["username"] for o in backup_objects() if o["model"] == "auth.user"}
+    assert usernames == {"backup-editor", "root"}

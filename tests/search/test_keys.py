@@ -122,3 +122,55 @@ def test_key_separates_names_so_a_query_cannot_span_two():
     key = keys.build_key("Stay", "With Me")
     assert "staywithme" not in key
     assert key.startswith("stay | ")
+
+
+# --- Invisible characters and lookalike letters (issue 15) -----------------------------
+
+CYRILLIC_O, GREEK_O = "\u043e", "\u03bf"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Goblin\u3164",  # Hangul filler
+        "\u3164Goblin",
+        "Gob\u1160lin",  # Hangul jungseong filler
+        "Goblin\uffa0",  # halfwidth Hangul filler
+        "\u115fGoblin",  # Hangul choseong filler
+        "Go\u200bblin",  # zero-width space
+        "\ufeffGoblin",  # byte-order mark
+        "Gob\u00adlin",  # soft hyphen
+        "Gob\u202elin",  # right-to-left override
+        f"G{CYRILLIC_O}blin",
+        f"G{GREEK_O}blin",
+    ],
+)
+def test_lookalikes_fold_to_the_plain_latin_name(name):
+    assert keys.fold_lookalikes(name) == "Goblin"
+
+
+def test_lookalike_table_covers_capitals_and_common_letters():
+    assert keys.fold_lookalikes("\u0412\u0415\u0410\u0421\u041d \u0440\u0430\u0441\u0435") == "BEACH pace"  # Cyrillic
+    assert keys.fold_lookalikes("\u0391\u039c\u039f\u0395\u0392\u0391") == "AMOEBA"  # Greek capitals
+    assert keys.fold_lookalikes("도\u3164깨비") == "도깨비"
+
+
+def test_lookalike_folding_keeps_real_hangul_and_other_scripts():
+    for text in ("쓸쓸하고 찬란하神 – 도깨비", "ㄷㄲㅂ", "Crème Brûlée", "눈물의 여왕", "Huntr/x"):
+        assert keys.fold_lookalikes(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Goblin", []),
+        ("Goblin\u3164", ["U+3164"]),
+        ("\u3164", ["U+3164"]),
+        ("Go\u200bbl\ufeffin", ["U+200B", "U+FEFF"]),
+        ("Gob\u1160lin\uffa0\u115f", ["U+1160", "U+FFA0", "U+115F"]),
+        (f"G{CYRILLIC_O}blin", []),  # a lookalike is visible: only the duplicate check folds it
+        ("도깨비", []),
+    ],
+)
+def test_invisible_characters_are_found_once_each(text, found):
+    assert [f"U+{ord(ch):04X}" for ch in keys.invisible_characters(text)] == found

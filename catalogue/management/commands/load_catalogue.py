@@ -56,7 +56,11 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 for name in files:
-                    loaded += self.load_file(Path(name))
+                    try:
+                        loaded += self.load_file(Path(name))
+                    except RecursionError:
+                        # A value nested just shallow enough to parse, too deep to check or save.
+                        raise FixtureError(f"{name}: not a fixture: a value in it is nested too deeply.") from None
         except FixtureError as error:
             raise CommandError(f"{error} Nothing was loaded; the database is unchanged.") from None
         self.stdout.write(self.style.SUCCESS(f"Loaded {loaded} objects from {len(files)} file(s)."))
@@ -76,6 +80,9 @@ class Command(BaseCommand):
             raise FixtureError(
                 f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
             ) from None
+        except RecursionError:
+            # "[[[[..." deeper than Python's recursion limit: no fixture nests like that.
+            raise FixtureError(f"{path}: not a fixture: its JSON is nested too deeply to read.") from None
         if not isinstance(data, list):
             raise FixtureError(f"{path}: a fixture is a JSON list of objects, this file holds a {type(data).__name__}.")
         return data
@@ -87,7 +94,7 @@ class Command(BaseCommand):
         where = f"{path}: not valid UTF-8 at line {line}, column {column} (byte {error.start})"
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return f"{where}."
         for index, item in enumerate(data if isinstance(data, list) else []):
             fields = item.get("fields", {}) if isinstance(item, dict) else {}
