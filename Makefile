@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint format check-python venv deps dev-deps setup migrate fixtures static editor clean backup restore loadtest bench bench-large test-postgres
+.PHONY: run dev test lint format check-python venv deps dev-deps setup migrate fixtures static editor clean backup restore loadtest bench bench-large test-postgres
 
 check-python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found. Install Python 3.12 or newer (pyenv reads .python-version) or run 'make PYTHON=python3.12 ...'." >&2; exit 1; }
@@ -42,9 +42,34 @@ static: deps
 
 setup: fixtures static
 
-run: check-python setup
+# `make run` serves the site as visitors get it: gunicorn with DEBUG off (our own 404 and 500
+# pages), hashed static files from WhiteNoise, and a secret key made once per checkout in
+# .secret_key (git-ignored, 0600) and reused on every run, so sessions survive a restart. It
+# serves plain HTTP on loopback: no redirect to HTTPS, no Secure-only cookies. Each of these
+# can be overridden from the environment (DJANGO_DEBUG=1 make run: the same with Django's
+# debug pages); a DJANGO_SECRET_KEY in the environment wins over the file.
+DJANGO_DEBUG ?= 0
+DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+DJANGO_SECURE_SSL_REDIRECT ?= 0
+DJANGO_SECURE_COOKIES ?= 0
+SECRET_KEY_FILE := .secret_key
+RUN_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_ALLOWED_HOSTS=$(DJANGO_ALLOWED_HOSTS) \
+	DJANGO_SECURE_SSL_REDIRECT=$(DJANGO_SECURE_SSL_REDIRECT) DJANGO_SECURE_COOKIES=$(DJANGO_SECURE_COOKIES) \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+
+$(SECRET_KEY_FILE): | $(VENV)/bin/python
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp && mv $@.tmp $@
+	@echo "Created $@: the secret key of this checkout's make run (git-ignored, readable by you only)"
+
+run: check-python setup $(SECRET_KEY_FILE)
 	@echo "Serving the OST timeline at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; create an editor with 'make editor')"
-	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+	PORT=$(PORT) $(RUN_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Development: Django's runserver with DEBUG on (yellow debug pages with tracebacks, reloads
+# when code changes, static files straight from static/), on the same database and port.
+dev: check-python setup
+	@echo "Serving the OST timeline with DEBUG on at http://127.0.0.1:$(PORT)/  (Django's debug pages; not for visitors)"
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 editor: migrate
 	$(MANAGE) createsuperuser

@@ -3,10 +3,14 @@
 Views, feeds, sitemaps, search and exports all start from ``published()``.
 """
 
+from collections import Counter
+
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Ord, Substr, Upper
 from django.db.models.lookups import IsNull
+
+from search.keys import CHOSEONG, HANGUL_FIRST, HANGUL_LAST
 
 # Timeline order: year, then air date with the undated works of a year last, then
 # title. "Undated last" is its own sort key rather than NULLS LAST, which SQLite
@@ -22,6 +26,83 @@ def credits_prefetch(lookup="credits", *, to_attr=None):
     from .models import Credit
 
     return Prefetch(lookup, queryset=Credit.objects.in_billing_order(), to_attr=to_attr)
+
+
+# The A–Z and ㄱ–ㅎ indexes (/performers/, /songs/). A Latin section holds the
+# entries whose English name starts with that letter, "#" the others (digits,
+# punctuation, accented letters, other scripts); a Hangul section those whose Korean
+# name starts with a syllable of that initial consonant, the doubled consonants
+# with their base (까 under ㄱ), as Korean dictionaries and indexes group them.
+# Sections are told apart by code point (Ord), never by comparing strings, so
+# they come out the same under every database collation.
+LATIN_INITIALS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+OTHER_INITIAL = "#"
+HANGUL_INITIALS = tuple("ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ")
+_SYLLABLES_PER_INITIAL = 21 * 28  # medial vowels × finals
+
+
+def _hangul_ranges():
+    starts = [HANGUL_FIRST + CHOSEONG.index(initial) * _SYLLABLES_PER_INITIAL for initial in HANGUL_INITIALS]
+    ends = [start - 1 for start in starts[1:]] + [HANGUL_LAST]
+    return dict(zip(HANGUL_INITIALS, zip(starts, ends, strict=True), strict=True))
+
+
+HANGUL_RANGES = _hangul_ranges()  # {"ㄱ": (0xAC00, 0xB097), ...}: first and last syllable, inclusive
+
+
+def _is_latin(code):
+    return Q(**{f"{code}__range": (ord("A"), ord("Z"))}) | Q(**{f"{code}__range": (ord("a"), ord("z"))})
+
+
+def _latin_section(field):
+    """The section of ``field``'s first character: "A" to "Z", or "#"."""
+    return Case(When(_is_latin("_initial"), then=Upper(Substr(field, 1, 1))), default=Value(OTHER_INITIAL))
+
+
+def _hangul_section(field_ko):
+    """The Hangul section of ``field_ko``'s first syllable, or "" (no Korean name,
+    or one that does not start with a syllable)."""
+    whens = [When(_initial_ko__range=bounds, then=Value(initial)) for initial, bounds in HANGUL_RANGES.items()]
+    return Case(*whens, default=Value(""))
+
+
+def index_section(queryset, field, field_ko, initial=None):
+    """Entries of one section of an index, or of the whole index (``initial=None``),
+    in index order: by section (A–Z, then "#"), then name; a Hangul section by its
+    Korean name. Each entry carries its section as ``index_initial``."""
+    if initial in HANGUL_RANGES:
+        return (
+            queryset.alias(_initial_ko=Ord(field_ko))
+            .filter(_initial_ko__range=HANGUL_RANGES[initial])
+            .annotate(index_initial=Value(initial))
+            .order_by(field_ko, Upper(field), "pk")
+        )
+    queryset = queryset.alias(_initial=Ord(field)).annotate(index_initial=_latin_section(field))
+    if initial == OTHER_INITIAL:
+        queryset = queryset.exclude(_is_latin("_initial"))
+    elif initial:
+        queryset = queryset.filter(_initial__in=(ord(initial), ord(initial.lower())))
+    # "#" sorts after Z: a number, not the section's text, whatever the collation.
+    section_order = Case(When(_is_latin("_initial"), then=Ord(Upper(Substr(field, 1, 1)))), default=Value(ord("Z") + 1))
+    return queryset.alias(_section_order=section_order).order_by("_section_order", Upper(field), field, "pk")
+
+
+def index_counts(queryset, field, field_ko):
+    """How many entries each section holds, and in all, in one query: plain data,
+    so the indexes can keep it per catalogue version (pagecache.version.remember)."""
+    rows = (
+        queryset.order_by()
+        .alias(_initial=Ord(field), _initial_ko=Ord(field_ko))
+        .values(latin=_latin_section(field), hangul=_hangul_section(field_ko))
+        .annotate(entries=Count("pk"))
+    )
+    sections, total = Counter(), 0
+    for row in rows:
+        total += row["entries"]
+        sections[row["latin"]] += row["entries"]
+        if row["hangul"]:
+            sections[row["hangul"]] += row["entries"]
+    return {"total": total, "sections": dict(sections)}
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -122,6 +203,17 @@ class SongQuerySet(NaturalKeyQuerySet):
             .order_by(models.F("career_year").asc(nulls_last=True), "release_date", "title")
         )
 
+    def in_index(self, initial=None):
+        """/songs/: by the English title, or the Korean one for a ㄱ–ㅎ section."""
+        return index_section(self, "title", "title_ko", initial)
+
+    def index_counts(self):
+        return index_counts(self, "title", "title_ko")
+
+    def for_index(self):
+        """What a line of the song index shows: the work and who sang, in billing order."""
+        return self.select_related("work").prefetch_related(credits_prefetch())
+
 
 class PerformerQuerySet(NaturalKeyQuerySet):
     def published(self):
@@ -136,6 +228,28 @@ class PerformerQuerySet(NaturalKeyQuerySet):
         in_group = Exists(public_credit.filter(performer__memberships__member=OuterRef("pk")))
         has_member = Exists(public_credit.filter(performer__group_memberships__group=OuterRef("pk")))
         return self.filter(sings | in_group | has_member)
+
+    # The performer index's kinds: ?kind=solo, group or fictional.
+    INDEX_KINDS = ("solo", "group", "fictional")
+
+    def of_kind(self, kind):
+        """Solo singers (actors who sang among them), groups of any size, or the
+        fictional (Huntr/x, and any fictional singer). Fictional groups are groups too."""
+        kinds = self.model.Kind
+        if kind == "solo":
+            return self.filter(kind__in=[kinds.SOLO, kinds.ACTOR])
+        if kind == "group":
+            return self.filter(kind__in=[kinds.GROUP, kinds.DUO, kinds.BAND, kinds.ENSEMBLE])
+        if kind == "fictional":
+            return self.filter(is_fictional=True)
+        return self
+
+    def in_index(self, initial=None):
+        """/performers/: by the English name, or the Korean one for a ㄱ–ㅎ section."""
+        return index_section(self, "name", "name_ko", initial)
+
+    def index_counts(self):
+        return index_counts(self, "name", "name_ko")
 
 
 class CreditQuerySet(models.QuerySet):

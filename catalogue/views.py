@@ -6,6 +6,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache.version import remember
@@ -64,7 +65,50 @@ class TimelineView(StatsMixin, ListView):
         return context
 
 
-class WorkListView(ListView):
+class BrowseSummaryMixin:
+    """What the browse page's filters ask for, in words ("TV dramas on tvN from the
+    2010s") for its <title>, and how many are set, for the folded filters' summary."""
+
+    KIND_PLURALS = {
+        Work.Kind.DRAMA: gettext_lazy("TV dramas"),
+        Work.Kind.FILM: gettext_lazy("Films"),
+        Work.Kind.ANIMATED_FILM: gettext_lazy("Animated films"),
+        Work.Kind.WEB_SERIES: gettext_lazy("Web series"),
+    }
+
+    def active_filters(self):
+        """Filters given a value, valid or not (the page number is no filter)."""
+        return sum(1 for name in self.filterset.form.fields if self.request.GET.get(name, "").strip())
+
+    def filter_summary(self):
+        form = self.filterset.form
+        if not (self.filterset.is_bound and form.is_valid()):
+            return ""
+        data = form.cleaned_data
+        words = []
+        if data.get("network"):
+            words.append(_("on %(network)s") % {"network": data["network"].name})
+        if data.get("decade"):
+            words.append(_("from the %(decade)ss") % {"decade": data["decade"]})
+        first, last = (data.get(name) for name in ("year_min", "year_max"))
+        # Decimals from NumberFilter: "2015", never "2.015E+3".
+        first, last = (format(year, "f") if year is not None else None for year in (first, last))
+        if first and last:
+            words.append(_("from %(first)s to %(last)s") % {"first": first, "last": last})
+        elif first:
+            words.append(_("from %(year)s on") % {"year": first})
+        elif last:
+            words.append(_("up to %(year)s") % {"year": last})
+        if data.get("performer"):
+            words.append(_("with %(performer)s") % {"performer": data["performer"].name})
+        if data.get("q"):
+            words.append(_("titled “%(query)s”") % {"query": data["q"].strip()})
+        if not (words or data.get("kind")):
+            return ""
+        return " ".join([str(self.KIND_PLURALS.get(data.get("kind"), _("Works"))), *words])
+
+
+class WorkListView(BrowseSummaryMixin, ListView):
     """The browse page: works filtered by kind, network, years, decade, performer or title."""
 
     template_name = "catalogue/work_list.html"
@@ -82,6 +126,8 @@ class WorkListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["filter_summary"] = self.filter_summary()
+        context["active_filters"] = self.active_filters()
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
@@ -202,7 +248,23 @@ class PerformerDetailView(DraftPreviewMixin, DetailView):
         return context
 
 
-class EraMixin(StatsMixin):
+class EraStepsMixin:
+    """Previous and next on a decade or year page: the nearest decade (year) with
+    published works, or none. Read from the catalogue's figures, which are kept per
+    catalogue version, so the steps cost no query of their own."""
+
+    def era_steps(self, current, *, decades=False):
+        years = (row["year"] for row in published_stats()["by_year"])
+        eras = sorted({decade_of(year) for year in years} if decades else set(years))
+        previous = [era for era in eras if era < current]
+        following = [era for era in eras if era > current]
+        return {
+            "previous_era": previous[-1] if previous else None,
+            "next_era": following[0] if following else None,
+        }
+
+
+class EraMixin(EraStepsMixin, StatsMixin):
     """Shared by the decade and year pages: a range of years, its figures and charts."""
 
     paginate_by = TimelineView.paginate_by  # the same cards, the same page length
@@ -235,7 +297,7 @@ class DecadeView(EraMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decade = self.first_year
-        context.update(era="decade", decade=decade, previous_era=decade - 10, next_era=decade + 10)
+        context.update(era="decade", decade=decade, **self.era_steps(decade, decades=True))
         return context
 
 
@@ -250,7 +312,7 @@ class YearView(EraMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.first_year
-        context.update(era="year", year=year, decade=decade_of(year), previous_era=year - 1, next_era=year + 1)
+        context.update(era="year", year=year, decade=decade_of(year), **self.era_steps(year))
         return context
 
 

@@ -45,7 +45,14 @@ class PageSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["catalogue:timeline", "catalogue:work-list", "catalogue:era-list", "opendata:open-data"]
+        return [
+            "catalogue:timeline",
+            "catalogue:work-list",
+            "catalogue:performer-list",
+            "catalogue:song-list",
+            "catalogue:era-list",
+            "opendata:open-data",
+        ]
 
     def location(self, item):
         return reverse(item)

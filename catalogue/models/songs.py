@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from search.keys import build_key, romanize
 
 from ..links import detail_url
+from ..listening import listening_links
 from ..querysets import CreditQuerySet, SongQuerySet
 from .base import DatePrecision, Source, http_url_validator, validate_hangul
 from .people import Performer
@@ -102,6 +104,13 @@ class Song(models.Model):
     def release_year(self):
         return self.release_date.year if self.release_date else None
 
+    @cached_property
+    def listening_links(self):
+        """Where to hear the song: its ListenLinks, then searches on the services that
+        have none (catalogue/listening.py). Reads the prefetched ``listen_links`` and
+        ``credits``, as the song page loads them."""
+        return listening_links(self)
+
     @staticmethod
     def title_key(title):
         """Two songs of one work may not share a title after folding case and spacing."""
@@ -123,13 +132,26 @@ class Song(models.Model):
             "end": end,
         }
 
+    # What clean() reads the titles of the work's other songs from: a SongTitles that a
+    # caller checking many songs at once (an import) sets on each; None: the database.
+    known_titles = None
+
+    def title_clashes(self, others):
+        """Whether the title is one of ``others`` (titles of the work's other songs)
+        once both are folded as ``title_key`` folds them."""
+        key = self.title_key(self.title)
+        return any(self.title_key(other) == key for other in others)
+
+    def sibling_titles(self):
+        """The titles of the other songs of the work that the title could clash with."""
+        if self.known_titles is not None:
+            return self.known_titles.others(self)
+        return Song.objects.filter(work_id=self.work_id).exclude(pk=self.pk).values_list("title", flat=True)
+
     def clean(self):
         errors = {}
-        if self.work_id and self.title:
-            key = self.title_key(self.title)
-            others = Song.objects.filter(work_id=self.work_id).exclude(pk=self.pk).values_list("title", flat=True)
-            if any(self.title_key(other) == key for other in others):
-                errors["title"] = _("This work already has a song called “%(title)s”.") % {"title": self.title}
+        if self.work_id and self.title and self.title_clashes(self.sibling_titles()):
+            errors["title"] = _("This work already has a song called “%(title)s”.") % {"title": self.title}
         if self.work_id:
             message = self.release_date_error(self.release_date, self.work)
             if message:
@@ -141,6 +163,51 @@ class Song(models.Model):
 
     def fill_derived_fields(self):
         self.search_key = build_key(self.title, self.title_ko)
+
+
+class SongTitles:
+    """The titles of the songs of many works, read once for them all: what
+    ``Song.clean`` compares a title with when many songs are checked one after the
+    other (an import's rows), instead of a query per song.
+
+    ``works`` are read at once (one query per 2,000), any other work the first time
+    a song of it is checked. Tell it each song saved meanwhile (``saved``), so a
+    later song meets the titles of the earlier ones, as it would in the database."""
+
+    BATCH = 2000
+
+    def __init__(self, works=()):
+        self.titles = {}  # {work_id: {title_key: {song pk: title}}}
+        self.keys = {}  # {song pk: (work_id, title_key)}
+        self.read({work.pk if isinstance(work, Work) else work for work in works} - {None})
+
+    def read(self, work_ids):
+        work_ids = [work_id for work_id in work_ids if work_id not in self.titles]
+        for work_id in work_ids:
+            self.titles[work_id] = {}
+        for start in range(0, len(work_ids), self.BATCH):
+            batch = work_ids[start : start + self.BATCH]
+            for work_id, pk, title in Song.objects.filter(work_id__in=batch).values_list("work_id", "pk", "title"):
+                self.add(work_id, pk, title)
+
+    def add(self, work_id, pk, title):
+        key = Song.title_key(title)
+        self.titles[work_id].setdefault(key, {})[pk] = title
+        self.keys[pk] = (work_id, key)
+
+    def others(self, song):
+        """The titles of the other songs of ``song``'s work that fold as its title does."""
+        self.read([song.work_id])
+        same = self.titles[song.work_id].get(Song.title_key(song.title), {})
+        return [title for pk, title in same.items() if pk != song.pk]
+
+    def saved(self, song):
+        """``song`` was just saved: its title, in its work, replaces what it had."""
+        work_id, key = self.keys.pop(song.pk, (None, None))
+        if work_id is not None:
+            self.titles[work_id][key].pop(song.pk, None)
+        if song.work_id in self.titles:
+            self.add(song.work_id, song.pk, song.title)
 
 
 class Credit(models.Model):

@@ -21,6 +21,12 @@ PAGES = {
     "eras": "/eras/",
     "decade": "/eras/2010s/",
     "year": "/years/2016/",
+    "performers": "/performers/",
+    "performers by kind and consonant": "/performers/?kind=group&letter=ㄱ",
+    "songs": "/songs/",
+    "songs with a bad letter": "/songs/?letter=nope",
+    "browse filtered": "/works/?kind=drama&network=tvn",
+    "open data": "/data/",
     "not found": "/works/no-such-work/",
 }
 
@@ -66,7 +72,7 @@ def test_no_axe_violations_on_a_phone(browser, live_catalogue):
     page.set_default_timeout(120_000)
     failures = {}
     try:
-        for name in ("timeline", "work", "browse with bad filters"):
+        for name in ("timeline", "work", "browse with bad filters", "browse filtered", "performers"):
             page.goto(live_catalogue(PAGES[name]), wait_until="load")
             results = axe.run(page)
             if results.violations_count:
@@ -110,7 +116,7 @@ def test_tab_reaches_a_visible_skip_link_first_and_focus_stays_visible(page, liv
 def test_every_korean_text_on_a_work_page_is_marked(page, live_catalogue):
     """Any element whose own text holds Hangul sits inside an element with lang="ko"."""
     page.set_default_timeout(120_000)
-    for path in ("/", "/works/goblin/", "/performers/huntrx/"):
+    for path in ("/", "/works/goblin/", "/performers/huntrx/", "/performers/", "/songs/?letter=ㄱ", "/eras/"):
         page.goto(live_catalogue(path))
         unmarked = page.evaluate(
             """() => {

@@ -87,6 +87,9 @@ def test_reading_and_filtering_work_without_javascript(browser, live_catalogue):
         assert page.locator("ol.timeline").is_visible()
         assert page.get_by_role("link", name="Stay With Me").first.is_visible()
         page.get_by_role("link", name="Browse works").first.click()
+        # On a phone the filters are folded under their summary, so results come first.
+        assert not page.get_by_label("Kind").is_visible()
+        page.locator("summary.filters__summary").click()
         page.get_by_label("Kind").select_option("film")
         page.get_by_role("button", name="Show works").click()
         assert "kind=film" in page.url

@@ -178,3 +178,44 @@ def test_kind_display_is_the_translated_label():
     with translation.override("ko"):
         assert Work(kind=Work.Kind.DRAMA).get_kind_display() == "TV 드라마"
     assert Work(kind="opera").get_kind_display() == "opera"  # not a kind we know: shown as stored
+
+
+def test_a_song_checked_with_the_titles_read_once_meets_the_same_rule_without_a_query(
+    work, tvn, django_assert_num_queries
+):
+    """An import reads the titles of its works' songs once (SongTitles) and each row's
+    Song.clean compares with them: the same folded rule as one query per song, and the
+    songs saved meanwhile count as they would in the database."""
+    from catalogue.models.songs import SongTitles
+
+    other = Work.objects.create(slug="other-work", title="Other", year=2016)
+    existing = Song.objects.create(work=work, slug="a-song", title="Stay With Me")
+    with django_assert_num_queries(1):
+        titles = SongTitles([work, other.pk])
+    clash = Song(work=work, slug="again", title="  stay WITH me ")
+    clash.known_titles = titles
+    fine = Song(work=other, slug="fine", title="Stay With Me")
+    fine.known_titles = titles
+    with django_assert_num_queries(0):
+        with pytest.raises(ValidationError) as excinfo:
+            clash.clean()
+        fine.clean()
+        existing.known_titles = titles
+        existing.clean()  # not a clash with itself
+    assert "already has a song called" in str(excinfo.value.message_dict["title"])
+    assert existing.title_clashes(["STAY with me"]) and not existing.title_clashes(["Stay"])
+
+    existing.work, existing.title = other, "Moved"  # saved by the import: its old title is free again
+    existing.save()
+    titles.saved(existing)
+    fine.save()
+    titles.saved(fine)
+    with django_assert_num_queries(0):
+        assert titles.others(clash) == []
+        assert titles.others(Song(work=other, title="moved")) == ["Moved"]
+        assert titles.others(Song(work=other, title="stay with me")) == ["Stay With Me"]
+    third = Work.objects.create(slug="third-work", title="Third", year=2016)
+    Song.objects.create(work=third, slug="third-song", title="Third Song")
+    with django_assert_num_queries(1):  # a work it was not given: read once, when first asked
+        assert titles.others(Song(work=third, title="third song")) == ["Third Song"]
+        assert titles.others(Song(work=third, title="Other")) == []
