@@ -12,6 +12,13 @@ wsgi_app = "ostsite.wsgi:application"
 # Plain HTTP on loopback; a proxy in front terminates TLS in production.
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 
+# No request header may set SCRIPT_NAME or PATH_INFO, not even from a proxy on
+# loopback (gunicorn's default trusts both from 127.0.0.1): the site is served at
+# the root, and a forged SCRIPT_NAME would render one page under another's address.
+forwarder_headers = ""
+# One gunicorn per checkout or test may run at once: no shared control socket.
+control_socket_disable = True
+
 # The classic formula: two workers per core plus one. Threads let each worker
 # keep browser connections alive while another request is served.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

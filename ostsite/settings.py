@@ -6,6 +6,7 @@ SQLite with safe local defaults; with ``DJANGO_DEBUG=0`` the strict checks below
 refuse to start without a real secret key and allowed hosts.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -167,7 +168,16 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # gunicorn worker on the host shares (a per-process locmem cache would serve
 # stale pages as soon as two workers run).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "ostsite")
+
+
+def _database_namespace(database):
+    """Cache keys belong to one database: two sites from one checkout, or on one
+    Redis, never serve each other's pages, versions or figures."""
+    ident = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "ostsite-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
+
+
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX") or _database_namespace(DATABASES["default"])
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -203,6 +213,16 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 # their catalogue version is current (pagecache.middleware.LocalPages); 0 turns it off.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
 PAGE_CACHE_BROWSER_MAX_AGE = 0  # browsers revalidate each time (ETag, 304)
+# Only canonical addresses are stored (pagecache/keys.py): the parameters our pages
+# read; tracking parameters are left out of the key; a page over the cap is not stored.
+PAGE_CACHE_QUERY_PARAMETERS = {
+    *("q", "type", "page", "kind", "network", "year_min", "year_max", "decade", "performer", "letter"),
+}
+PAGE_CACHE_IGNORED_PARAMETERS = ["utm_*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "ref"]
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_KB", "1024")) * 1024
+# The build stored pages belong to: a deploy's release id, else a hash of the
+# templates, translations and static manifest (pagecache.keys.current_build).
+PAGE_CACHE_BUILD = os.environ.get("DJANGO_RELEASE", "")
 PAGE_CACHE_EXEMPT_PREFIXES = ["/healthz", "/" + ADMIN_URL]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -40,6 +40,7 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_request
 
+from pagecache.keys import canonical_query, current_build
 from pagecache.version import catalogue_version
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,8 @@ class PageCacheMiddleware:
         self.timeout = getattr(settings, "PAGE_CACHE_SECONDS", 3600)
         self.browser_max_age = getattr(settings, "PAGE_CACHE_BROWSER_MAX_AGE", 0)
         self.exempt_prefixes = tuple(getattr(settings, "PAGE_CACHE_EXEMPT_PREFIXES", ()))
+        self.max_bytes = getattr(settings, "PAGE_CACHE_MAX_BYTES", 1024 * 1024)
+        self.build = current_build()
 
     def __call__(self, request):
         if not self.is_cacheable_request(request):
@@ -122,6 +125,9 @@ class PageCacheMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
+        # A tracking parameter: the canonical page may answer, but a page built with
+        # one is never stored (its links may carry it).
+        storable = not request.GET or not canonical_query(request.GET)[1]
 
         # A stored page is served only if it was built at the current version.
         version, stored = self._cache_get(key)
@@ -129,7 +135,7 @@ class PageCacheMiddleware:
             return self.respond_from_store(request, stored)
 
         response = self.get_response(request)
-        if version is not None and request.method == "GET" and self.is_cacheable_response(response):
+        if storable and version is not None and request.method == "GET" and self.is_cacheable_response(response):
             self.prepare_for_store(response)
             self._cache_set(key, self.to_store(response, version))
             response[self.header_name] = "miss"
@@ -147,24 +153,30 @@ class PageCacheMiddleware:
         return all(name in allowed for name in request.COOKIES)
 
     def key_for(self, request):
-        """(scheme, host, full path with query string, language, encoding); the
-        catalogue version the page was built at is stored with it."""
+        """(build, scheme, host, the script name and path the view routes on, the
+        canonical query, language, encoding), or None for a request we don't store
+        (pagecache/keys.py); the catalogue version the page was built at is stored with it."""
         try:
             host = request.get_host()
         except DisallowedHost:
             return None  # let the normal stack answer 400
+        query = canonical_query(request.GET) if request.GET else ("", False)
+        if query is None:
+            return None
         language = get_language_from_request(request)
         encoding = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
         scheme = "https" if request.is_secure() else "http"
-        url = f"{scheme}://{host}{request.get_full_path()}"
+        script_name = request.META.get("SCRIPT_NAME", "")
+        url = f"{scheme}://{host}\n{script_name}\n{request.path_info}?{query[0]}"
         digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"page:{language}:{encoding}:{digest}"
+        return f"page:{self.build}:{language}:{encoding}:{digest}"
 
     # Responses ----------------------------------------------------------------
 
-    @staticmethod
-    def is_cacheable_response(response):
+    def is_cacheable_response(self, response):
         if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if len(response.content) > self.max_bytes:
             return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
