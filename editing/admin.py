@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -37,6 +37,7 @@ from .forms import (
     SongInlineForm,
     SongInlineFormSet,
     WorkAdminForm,
+    song_extra_links,
     unique_slug,
 )
 from .history import SittingHistoryMixin
@@ -240,22 +241,8 @@ class SongInline(admin.StackedInline):
 
     @admin.display(description=_("Listen links and milestones"))
     def listen_links_and_milestones(self, song):
-        """No nested inlines in Django's admin: links to the song's own page, opened at
-        its listen links or milestones with a blank row ready (SongAdmin, ``?add=``)."""
-        if song is None or song.pk is None:
-            return _("Save the work first; then add its listen links and milestones here.")
-        url = reverse("admin:catalogue_song_change", args=[song.pk])
-        links = [
-            (f"{url}?add={prefix}#{prefix}-group", label % {"count": count})
-            for prefix, label, count in [
-                ("listen_links", _("Add a listen link (%(count)d so far)"), song.listen_links.count()),
-                ("milestones", _("Add a milestone (%(count)d so far)"), song.milestones.count()),
-            ]
-        ]
-        return format_html(
-            '<span class="song-extras">{}</span>',
-            format_html_join("", '<a href="{}" target="_blank" rel="noopener">{}</a>', links),
-        )
+        # No nested inlines in Django's admin: links to the song's own page (forms.py).
+        return song_extra_links(song)
 
 
 @admin.register(Work)

@@ -4,7 +4,9 @@
   refused, with what changed (from history). Restoring a version skips the check.
 - DuplicateCheckMixin: a new work or performer whose name folds to an existing
   one's shows the likely duplicates and asks for a confirmation tick.
-- WorkAdminForm: publishing needs a source.
+- WorkAdminForm: publishing needs a source (said at the top of the form and at "Status").
+- MilestoneInlineForm/MilestoneFormSet: a milestone's slug, left blank, is made
+  from its description, unique within its song.
 - SongInlineForm/SongInlineFormSet: songs edited from their work, with their
   performers ("Sung by"), repeated titles and release dates outside the run caught.
 """
@@ -18,9 +20,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Performer, Song, Work
+from catalogue.models import Milestone, Performer, Song, Work
 
 from . import services
 
@@ -214,13 +217,14 @@ class WorkAdminForm(DuplicateCheckMixin, ConflictCheckMixin, forms.ModelForm):
         if cleaned_data.get("status") == Work.Status.PUBLISHED and "sources" in self.fields and becomes_published:
             sources = cleaned_data.get("sources")
             if not services.work_can_publish(work=self.instance, sources=list(sources or [])):
-                self.add_error(
-                    "status",
-                    _(
-                        "A work can be published only when it names at least one source. "
-                        "Add a source under “Sources”, or keep it as a draft for now."
-                    ),
+                message = _(
+                    "A work can be published only when it names at least one source. "
+                    "Add a source under “Sources”, or keep it as a draft for now."
                 )
+                # At "Status", far down the page, and at the top under the admin's
+                # "Please correct the error below", where the editor looks first.
+                self.add_error("status", message)
+                self.add_error(None, ValidationError(message, code="publish_needs_source"))
         return cleaned_data
 
 
@@ -264,9 +268,16 @@ class SongInlineForm(ConflictCheckMixin, forms.ModelForm):
     )
     check_unchanged = False
 
+    class Media:
+        # When the picker finds nobody, it offers to create the performer that was
+        # typed, in the "+" pop-up with the name filled in (static/js/).
+        js = ["admin/js/jquery.init.js", "js/admin-autocomplete-create.js"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sung_by"].widget = wrap_with_add_link(self.fields["sung_by"].widget)
+        picker = self.fields["sung_by"].widget
+        picker.attrs["data-create-label"] = _("Add “%(term)s” as a new performer")
+        self.fields["sung_by"].widget = wrap_with_add_link(picker)
         if self.instance.pk:
             self.fields["sung_by"].initial = [c.performer_id for c in self.instance.credits.in_billing_order()]
 
@@ -294,6 +305,26 @@ class SongInlineForm(ConflictCheckMixin, forms.ModelForm):
             services.song_set_performers(song=song, performers=self.ordered_performers())
 
 
+def song_extra_links(song):
+    """What a song row on its work's page offers instead of nested inlines: links to
+    the song's own page, opened at its listen links or milestones with a blank row
+    ready (SongAdmin's ``?add=``), in a new tab so the work's form stays as it is."""
+    if song is None or song.pk is None:
+        return _("Save the work first; then add its listen links and milestones here.")
+    url = reverse("admin:catalogue_song_change", args=[song.pk])
+    links = [
+        (f"{url}?add={prefix}#{prefix}-group", label % {"count": count})
+        for prefix, label, count in [
+            ("listen_links", _("Add a listen link (%(count)d so far)"), song.listen_links.count()),
+            ("milestones", _("Add a milestone (%(count)d so far)"), song.milestones.count()),
+        ]
+    ]
+    return format_html(
+        '<span class="song-extras">{}</span>',
+        format_html_join("", '<a href="{}" target="_blank" rel="noopener">{}</a>', links),
+    )
+
+
 class SongInlineFormSet(BaseInlineFormSet):
     """Rules across the songs of one work, checked against the work as it is being saved."""
 
@@ -319,7 +350,75 @@ class SongInlineFormSet(BaseInlineFormSet):
                     form.add_error("release_date", message)
 
 
+class MilestoneInlineForm(forms.ModelForm):
+    """A milestone on its song's page; its slug may be left blank."""
+
+    #: Slugs the other rows of the same formset have (shared, set by MilestoneFormSet).
+    reserved_slugs = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Left blank, it is made from the description.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "slug" in self.fields and not cleaned_data.get("slug") and cleaned_data.get("description"):
+            cleaned_data["slug"] = self.unique_slug(cleaned_data["description"], cleaned_data.get("kind"))
+        return cleaned_data
+
+    def unique_slug(self, description, kind):
+        """The description as a slug ("no-1-on-melon"), led by the kind when it has no
+        Latin letters ("멜론 1위": "chart-1"); -2, -3… when the song already has it."""
+        taken = set(self.reserved_slugs or ())
+        if self.instance.song_id:
+            taken.update(
+                Milestone.objects.filter(song_id=self.instance.song_id)
+                .exclude(pk=self.instance.pk)
+                .values_list("slug", flat=True)
+            )
+        limit = Milestone._meta.get_field("slug").max_length
+        if not any(c.isascii() and c.isalpha() for c in slugify(description)):
+            description = f"{kind or 'milestone'} {description}"
+        slug = unique_slug(description, taken.__contains__, limit)
+        if self.reserved_slugs is not None:
+            self.reserved_slugs.add(slug)
+        return slug
+
+
+def unique_slug(text, is_taken, limit):
+    """``text`` as a slug of at most ``limit`` characters that ``is_taken`` refuses
+    not: "taeil", else "taeil-2", "taeil-3"…; "" when ``text`` has no Latin letters."""
+    base = slugify(text)[:limit].strip("-")
+    slug, number = base, 1
+    while base and is_taken(slug):
+        number += 1
+        suffix = f"-{number}"
+        slug = base[: limit - len(suffix)].rstrip("-") + suffix
+    return slug
+
+
+class MilestoneFormSet(BaseInlineFormSet):
+    """Slugs made for blank rows avoid the slugs typed in the other rows and each other."""
+
+    def full_clean(self):
+        if self.is_bound:
+            reserved = set()
+            for form in self.forms:
+                typed = (self.data.get(form.add_prefix("slug")) or "").strip()
+                if typed and not self.data.get(form.add_prefix("DELETE")):
+                    reserved.add(typed)
+            for form in self.forms:
+                form.reserved_slugs = reserved
+        super().full_clean()
+
+
 __all__ = [
+    "song_extra_links",
+    "unique_slug",
+    "MilestoneFormSet",
+    "MilestoneInlineForm",
     "PerformerAdminForm",
     "SongAdminForm",
     "SongInlineForm",

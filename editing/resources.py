@@ -29,10 +29,10 @@ from catalogue.models.songs import SongTitles
 
 from . import services
 from .imports import KeyInstanceLoader
-from .widgets import NoDiff, PerformersField, PlainError, SlugListWidget, SlugWidget
+from .widgets import ChoiceLabels, NameOrSlugWidget, NoDiff, PerformersField, PlainError, SlugListWidget, SlugWidget
 
 
-class CatalogueResource(resources.ModelResource):
+class CatalogueResource(ChoiceLabels, resources.ModelResource):
     """Shared rules: model validation on every row, all-or-nothing, readable errors."""
 
     def import_instance(self, instance, row, **kwargs):
@@ -295,7 +295,7 @@ class CatalogueResource(resources.ModelResource):
 
 
 class WorkResource(CatalogueResource):
-    network = fields.Field(attribute="network", column_name="network", widget=SlugWidget(Network))
+    network = fields.Field(attribute="network", column_name="network", widget=NameOrSlugWidget(Network))
     sources = fields.Field(attribute="sources", column_name="sources", widget=SlugListWidget(Source))
     status = fields.Field(attribute="status", column_name="status", readonly=True)
 

@@ -7,6 +7,7 @@ Used by ``editing.resources``.
 
 import logging
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, results, widgets
 
@@ -49,6 +50,70 @@ class SlugWidget(widgets.ForeignKeyWidget):
             return super().clean(slug, row, **kwargs)
         except self.model.DoesNotExist:
             raise unknown_slug(self.model, value) from None
+
+
+class NameOrSlugWidget(SlugWidget):
+    """A row of a small table (networks) named by slug, or by the name the site shows
+    for it, in English or Korean, in any case: "tvn", "tvN" or "티비엔" if that is its
+    Korean name."""
+
+    names = ("name", "name_ko")
+
+    def prefetch(self, values):
+        super().prefetch(values)
+        for obj in self.model.objects.all():
+            for name in self.names:
+                if getattr(obj, name):
+                    self.known.setdefault(getattr(obj, name).casefold(), obj)
+
+    def clean(self, value, row=None, **kwargs):
+        if value and self.known is not None and str(value).strip().casefold() in self.known:
+            return self.known[str(value).strip().casefold()]
+        if value and self.known is None:
+            found = self.model.objects.filter(**{f"{self.names[0]}__iexact": str(value).strip()}).first()
+            if found is not None:
+                return found
+        return super().clean(value, row, **kwargs)
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice column: the stored value ("drama") or the label the site shows for it,
+    in English or Korean ("TV drama", "TV 드라마"), in any case. Exports the value."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.values = {str(value): value for value, _label in choices}
+        self.by_label = {}
+        for language in ("en", "ko"):
+            with translation.override(language):
+                for value, label in choices:
+                    self.by_label.setdefault(str(label).casefold(), value)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return ""
+        if text in self.values:
+            return self.values[text]
+        if text.casefold() in self.by_label:
+            return self.by_label[text.casefold()]
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": ", ".join(self.values)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class ChoiceLabels:
+    """A resource whose choice columns take the label the site shows as well as the value."""
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if django_field.choices:
+            field.widget = ChoiceWidget(django_field.choices)
+        return field
 
 
 class SlugListWidget(widgets.ManyToManyWidget):

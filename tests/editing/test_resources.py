@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from catalogue.models import Credit, Song, Work
 from tests.editing.helpers import editor, editor_client  # noqa: F401
-from tests.factories import PerformerFactory, SourceFactory, WorkFactory
+from tests.factories import NetworkFactory, PerformerFactory, SourceFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -476,3 +476,24 @@ def test_a_song_renamed_on_an_earlier_row_leaves_its_old_title_free(editor_clien
     assert preview.context["confirm_form"] is not None, preview.content.decode()[:3000]
     confirm(editor_client, "song", preview)
     assert sorted(catalogue.songs.values_list("title", flat=True)) == ["New Title", "Old Title"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "network"),
+    [("drama", "tvn"), ("TV drama", "tvN"), ("tv DRAMA", "TVN"), ("TV 드라마", "tvn")],
+)
+def test_an_import_takes_the_labels_the_site_shows_as_well_as_slugs(editor_client, catalogue, kind, network):
+    NetworkFactory(slug="tvn", name="tvN")
+    content = f"slug,title,kind,year,network\nnew-drama,New Drama,{kind},2020,{network}\n"
+    preview = upload(editor_client, "work", content, "works.csv")
+    assert preview.context["confirm_form"] is not None, preview.content.decode()[-2000:]
+    confirm(editor_client, "work", preview)
+    work = Work.objects.get(slug="new-drama")
+    assert (work.kind, work.network.slug) == ("drama", "tvn")
+
+
+def test_an_unknown_label_names_the_values_the_column_takes(editor_client, catalogue):
+    content = "slug,title,kind,year\nnew-drama,New Drama,soap opera,2020\n"
+    html = upload(editor_client, "work", content, "works.csv").content.decode()
+    assert "“soap opera” is not one of: drama, film, animated-film, web-series." in html
+    assert not Work.objects.filter(slug="new-drama").exists()
