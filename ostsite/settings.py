@@ -178,17 +178,28 @@ def _database_namespace(database):
 
 
 CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX") or _database_namespace(DATABASES["default"])
+PAGE_CACHE_TIMEOUT = float(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "0.25"))  # seconds, on the page path
+PAGE_CACHE_ALIAS = "default"
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "pagecache.backends.RedisCache",  # Django's, with a tracked version (pagecache/backends.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            # Fail fast when Redis is down: pages are then served uncached and
-            # /healthz answers 503, instead of requests hanging.
+            # Writes that must happen (a bump after a commit, an import's file):
+            # patient, but not hanging.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
-        }
+        },
+        # The same Redis for the page path, with short timeouts: a hung Redis costs
+        # a page a fraction of a second and trips the breaker (pagecache.version).
+        "pages": {
+            "BACKEND": "pagecache.backends.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": PAGE_CACHE_TIMEOUT, "socket_timeout": PAGE_CACHE_TIMEOUT},
+        },
     }
+    PAGE_CACHE_ALIAS = "pages"
 else:
     CACHES = {
         "default": {

@@ -33,7 +33,6 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
@@ -41,7 +40,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.translation import get_language_from_request
 
 from pagecache.keys import canonical_query, current_build
-from pagecache.version import catalogue_version
+from pagecache.version import breaker, catalogue_version, page_store
 
 logger = logging.getLogger(__name__)
 
@@ -209,25 +208,32 @@ class PageCacheMiddleware:
     def _cache_get(self, key):
         """(catalogue version, stored page or None); (None, None) when the cache is
         down, and the page is then served uncached rather than failing."""
+        if breaker.is_open():
+            return None, None
         try:
+            store = page_store()
             # The current version: from memory where Redis keeps it current for
             # us, else one small read of the shared counter.
-            version = catalogue_version()
+            version = catalogue_version(store)
             stored = local_pages.get(key, version)
             if stored is None:
-                stored = cache.get(key)
+                stored = store.get(key)
                 if not isinstance(stored, StoredPage):  # absent, or stored by an older release
                     stored = None
                 elif stored.version == version:
                     local_pages.put(key, stored)
             return version, stored
         except Exception:
+            breaker.trip()
             logger.warning("page cache: cache unavailable, serving uncached", exc_info=True)
             return None, None
 
     def _cache_set(self, key, value):
+        if breaker.is_open():
+            return
         try:
-            cache.set(key, value, self.timeout)
+            page_store().set(key, value, self.timeout)
             local_pages.put(key, value)
         except Exception:
+            breaker.trip()
             logger.warning("page cache: write failed", exc_info=True)

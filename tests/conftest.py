@@ -41,9 +41,13 @@ def _empty_cache():
     cached pages never leak between tests."""
     from django.core.cache import cache
 
+    from pagecache.version import breaker
+
     cache.clear()
+    breaker.reset()
     yield
     cache.clear()
+    breaker.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -75,7 +75,7 @@ def bumps(monkeypatch):
 
     made = []
     real = catalogue_cache.bump_catalogue_version
-    monkeypatch.setattr(catalogue_cache, "bump_catalogue_version", lambda: (made.append(1), real()))
+    monkeypatch.setattr(catalogue_cache, "bump_catalogue_version", lambda *store: (made.append(1), real(*store)))
     return made
 
 
@@ -147,11 +147,11 @@ def test_a_bump_that_fails_after_the_commit_is_owed_not_lost(client, work, monke
     real = catalogue_cache.bump_catalogue_version
     calls = []
 
-    def unreachable_once():
+    def unreachable_once(*store):
         calls.append(1)
         if len(calls) == 1:
             raise ConnectionError("cache unreachable")
-        real()
+        real(*store)
 
     monkeypatch.setattr(catalogue_cache, "bump_catalogue_version", unreachable_once)
     work.title = "Saved while the cache was away"
