@@ -118,3 +118,23 @@ def test_exports_cost_a_fixed_number_of_queries(client, django_assert_num_querie
         body(client.get("/data/songs.csv"))
     with django_assert_num_queries(3):
         body(client.get("/data/performers.csv"))
+
+
+@pytest.mark.parametrize("url", ["/data/catalogue.json", "/data/works.csv", "/data/songs.csv", "/data/credits.csv"])
+def test_each_export_is_built_once_per_catalogue_version(
+    client, catalogue, django_assert_num_queries, django_capture_on_commit_callbacks, url
+):
+    """A download, or a flood of cache-busting query strings, reads the stored export
+    instead of building it again; an edit makes the next download current."""
+    first = body(client.get(url))
+    with django_assert_num_queries(0):
+        for n in range(5):
+            assert body(client.get(f"{url}?bust={n}")) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        work = Work.objects.get(slug="goblin")
+        work.title = "Guardian: The Lonely and Great God"
+        work.save()
+        song = SongFactory(work=work, slug="new-song", title="A New Song")
+        CreditFactory(song=song, performer=PerformerFactory(slug="new-singer"))
+    assert b"Guardian: The Lonely" in body(client.get(url)) or url.endswith("credits.csv")
+    assert b"new-song" in body(client.get(url)) or url.endswith("works.csv")
