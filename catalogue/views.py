@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache.version import remember
-from search.keys import query_terms
-from search.query import ResultGroup, group_querysets, search_catalogue
+from search.keys import search_words
+from search.query import ResultGroup, group_querysets, search, stages, suggestion
 
 from .filters import WorkFilter
 from .forms import SearchForm
@@ -22,6 +22,21 @@ from .querysets import credits_prefetch
 def published_stats():
     """Figures of the whole published catalogue, kept per catalogue version."""
     return remember("published", Work.objects.published().stats)
+
+
+class KnownCountPaginator(Paginator):
+    """Told the number of rows (the kept figures) instead of counting them. The
+    count only numbers the pages: a page always reads a whole slice of ``per_page``
+    rows, so a count from another moment can never hide a row."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
 class StatsMixin:
@@ -37,9 +52,7 @@ class StatsMixin:
         return self.get_stats()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = self.stats["figures"]["works"]
-        return paginator
+        return KnownCountPaginator(queryset, per_page, count=self.stats["figures"]["works"], **kwargs)
 
 
 class TimelineView(StatsMixin, ListView):
@@ -356,18 +369,26 @@ class SearchView(TemplateView):
         return self.render_to_response(self.get_context_data(**context), status=status)
 
     def results(self, query, kind):
+        """The hits, or near misses with a "Did you mean ...?" when nothing matches
+        (search.query.search); with ?type=, one group, paginated."""
         params = {"q": query, **({"type": kind} if kind else {})}
         common = {"query": query, "canonical_url": f"{self.request.path}?{urlencode(params)}"}
         if not kind:
-            groups = search_catalogue(query)
-            for group in groups:
+            found = search(query)
+            for group in found.groups:
                 group.more_query = urlencode({"q": query, "type": group.kind})
-            return {**common, "groups": groups}
-        label, queryset = group_querysets(query_terms(query))[kind]
-        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+            return {**common, "groups": found.groups, "near": found.near, **self.suggestion(found.suggestion, kind)}
+        for plan in stages(search_words(query)):
+            label, queryset = group_querysets(plan, kinds=[kind])[kind]
+            page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+            if page.paginator.count:
+                break
         group = ResultGroup(kind=kind, label=label, hits=list(page.object_list), count=page.paginator.count)
+        near = plan.near and bool(group.count)
         return {
             **common,
+            **self.suggestion(suggestion([group]) if near else "", kind),
+            "near": near,
             "kind": kind,
             "groups": [group],
             "all_query": urlencode({"q": query}),
@@ -376,3 +397,9 @@ class SearchView(TemplateView):
             "is_paginated": page.has_other_pages(),
             "query_without_page": urlencode(params),
         }
+
+    @staticmethod
+    def suggestion(text, kind):
+        if not text:
+            return {}
+        return {"suggestion": text, "suggestion_query": urlencode({"q": text, **({"type": kind} if kind else {})})}

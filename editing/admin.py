@@ -269,7 +269,20 @@ class WorkAdmin(
     readonly_fields = ["published_at", "updated_at"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "title_ko", "title_romanized", "alternative_titles", "slug", "confirm_new"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_ko",
+                    "title_romanized",
+                    "alternative_titles",
+                    "aliases",
+                    "slug",
+                    "confirm_new",
+                ]
+            },
+        ),
         (_("The work"), {"fields": ["kind", "year", "first_aired", "last_aired", "network", "also_on", "episodes"]}),
         (_("In our own words"), {"fields": ["credits_note", "summary", "soundtrack_note", "fact_notes"]}),
         (

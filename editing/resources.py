@@ -6,12 +6,12 @@ and a file with any invalid row saves nothing: the admin shows a preview with ea
 row's errors and offers to confirm only a clean file.
 
 Columns
-- works: slug, title, title_ko, title_romanized, alternative_titles, kind, year,
+- works: slug, title, title_ko, title_romanized, alternative_titles, aliases, kind, year,
   first_aired, last_aired, network (slug), episodes, credits_note, summary,
   soundtrack_note, fact_notes, sources (slugs separated by ";"), status (export only:
   imported works start as drafts and are published in the admin).
 - songs: slug, work (slug), title, title_ko, release_date, release_date_precision,
-  ost_part, role, role_note, is_signature, writers, about, performers (slugs
+  ost_part, role, role_note, is_signature, writers, about, aliases, performers (slugs
   separated by ";", in credit order).
 - credits: song (slug), performer (slug), role, order, note.
 """
@@ -309,6 +309,7 @@ class WorkResource(CatalogueResource):
             "title_ko",
             "title_romanized",
             "alternative_titles",
+            "aliases",
             "kind",
             "year",
             "first_aired",
@@ -364,6 +365,7 @@ class SongResource(CatalogueResource):
             "is_signature",
             "writers",
             "about",
+            "aliases",
             "performers",
         ]
         clean_model_instances = True
@@ -439,7 +441,8 @@ class PerformerResource(CatalogueResource):
         model = Performer
         name = "Performers"
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "name_ko", "real_name", "real_name_ko", "kind", "is_fictional", "bio", "sources"]
+        fields = ["slug", "name", "name_ko", "real_name", "real_name_ko", "aliases", "kind", "is_fictional", "bio"]
+        fields += ["sources"]
         clean_model_instances = True
         skip_unchanged = True
         use_transactions = True

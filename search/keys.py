@@ -164,13 +164,65 @@ def build_key(*names):
     return " | ".join(seen)
 
 
+def split_names(text):
+    """Editors list other names (alternative titles, aliases) separated by ' / '."""
+    return [name.strip() for name in (text or "").split(" / ") if name.strip()]
+
+
 def query_terms(query):
     """The strings a query is matched by: a hit's key contains at least one.
 
     Spaces are dropped (keys hold every name without spaces too), so "ㄴㅁㅇ ㅇㅇ",
     "눈물의여왕" and "twenty five" match however the title spaces its words.
     """
+    return terms_of(fold(query)[:MAX_QUERY_LENGTH])
+
+
+# Words fans add to a search that are part of no title: "goblin ost", "도깨비 노래",
+# "queen of tears drama". The site search drops them (search_words), unless the
+# query is nothing else ("drama" still looks for "drama").
+NOISE_WORDS = frozenset(
+    {
+        "ost",
+        "osts",
+        "soundtrack",
+        "soundtracks",
+        "drama",
+        "dramas",
+        "kdrama",
+        "kdramas",
+        "노래",
+        "드라마",
+        "오에스티",
+        "사운드트랙",
+    }
+)
+# Hangul next to Latin letters or digits, as in "도깨비ost": two words.
+_HANGUL_CLASS = "[\u3131-\u318e\uac00-\ud7a3]"
+_SCRIPT_BOUNDARY = re.compile(rf"(?<={_HANGUL_CLASS})(?=[a-z0-9])|(?<=[a-z0-9])(?={_HANGUL_CLASS})")
+
+
+def search_words(query):
+    """The folded words of a site search, without the noise words ("k-drama" is
+    one): "Goblin OST" -> ["goblin"], "도깨비ost" -> ["도깨비"]."""
     folded = fold(query)[:MAX_QUERY_LENGTH]
+    words = _SCRIPT_BOUNDARY.sub(" ", folded).split()
+    kept = []
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in NOISE_WORDS or (word == "k" and following in NOISE_WORDS):
+            continue
+        kept.append(word)
+    return kept or folded.split()
+
+
+def search_terms(query):
+    """``query_terms`` of the site search: the same, without noise words."""
+    return terms_of(" ".join(search_words(query)))
+
+
+def terms_of(folded):
+    """The terms of text already folded: without spaces, and its sound for Latin text."""
     compact = folded.replace(" ", "")
     if not compact:
         return []

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from search.keys import build_key, romanize
+from search.keys import build_key, romanize, split_names
 
 from ..links import detail_url
 from ..querysets import PerformerQuerySet
@@ -34,6 +34,16 @@ class Performer(models.Model):
     real_name = models.CharField(max_length=200, blank=True, validators=[validate_visible])
     real_name_ko = models.CharField(
         _("real name in Korean"), max_length=200, blank=True, validators=[validate_hangul, validate_visible]
+    )
+    aliases = models.CharField(
+        _("also known as"),
+        max_length=300,
+        blank=True,
+        validators=[validate_visible],
+        help_text=_(
+            "Other names fans search for (abbreviations, nicknames, other spellings), separated by ' / ', "
+            "such as 'Huntrix'. Searched like the name and shown as 'Also known as'."
+        ),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SOLO)
     is_fictional = models.BooleanField(
@@ -69,8 +79,14 @@ class Performer(models.Model):
     def romanized(self):
         return romanize(self.name_ko)
 
+    @property
+    def alias_list(self):
+        return split_names(self.aliases)
+
+    also_known_as = alias_list
+
     def fill_derived_fields(self):
-        self.search_key = build_key(self.name, self.name_ko, self.real_name, self.real_name_ko)
+        self.search_key = build_key(self.name, self.name_ko, self.real_name, self.real_name_ko, *self.alias_list)
 
 
 class MembershipManager(models.Manager):

@@ -43,6 +43,15 @@ class Song(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     title = models.CharField(max_length=200)
     title_ko = models.CharField(_("Korean title"), max_length=200, blank=True, validators=[validate_hangul])
+    aliases = models.CharField(
+        _("also known as"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Other names fans search for (abbreviations, nicknames, other spellings), separated by ' / '. "
+            "Searched like the title and shown as 'Also known as'."
+        ),
+    )
     release_date = models.DateField(null=True, blank=True)
     release_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     ost_part = models.CharField(
@@ -162,7 +171,13 @@ class Song(models.Model):
             raise ValidationError(errors)
 
     def fill_derived_fields(self):
-        self.search_key = build_key(self.title, self.title_ko)
+        self.search_key = build_key(self.title, self.title_ko, *self.alias_list)
+
+    @property
+    def alias_list(self):
+        return Work.split_alternative_titles(self.aliases)
+
+    also_known_as = alias_list
 
 
 class SongTitles:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from search.keys import build_key, romanize
+from search.keys import build_key, romanize, split_names
 
 from ..links import detail_url
 from ..querysets import TIMELINE_ORDER, WorkQuerySet
@@ -45,6 +45,16 @@ class Work(models.Model):
         blank=True,
         validators=[validate_visible],
         help_text=_("Other English titles, separated by ' / '."),
+    )
+    aliases = models.CharField(
+        _("also known as"),
+        max_length=300,
+        blank=True,
+        validators=[validate_visible],
+        help_text=_(
+            "Other names fans search for (abbreviations, nicknames, other spellings), separated by ' / ', "
+            "such as 'CLOY / 사불'. Searched like the title and shown as 'Also known as'."
+        ),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DRAMA)
     year = models.PositiveSmallIntegerField(
@@ -134,6 +144,15 @@ class Work(models.Model):
         return decade_of(self.year)
 
     @property
+    def alias_list(self):
+        return split_names(self.aliases)
+
+    @property
+    def also_known_as(self):
+        """Its other titles and the names fans use, once each, for the page's heading."""
+        return list(dict.fromkeys([*self.alternative_title_list, *self.alias_list]))
+
+    @property
     def alternative_title_list(self):
         return self.split_alternative_titles(self.alternative_titles)
 
@@ -154,6 +173,8 @@ class Work(models.Model):
             raise ValidationError(errors)
 
     def fill_derived_fields(self):
-        self.search_key = build_key(self.title, self.title_ko, self.title_romanized, *self.alternative_title_list)
+        self.search_key = build_key(
+            self.title, self.title_ko, self.title_romanized, *self.alternative_title_list, *self.alias_list
+        )
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()

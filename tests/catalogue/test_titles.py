@@ -122,3 +122,12 @@ def test_titles_read_as_what_is_on_the_page(client, crowded, url, title):
 def test_titles_in_korean(client, crowded):
     response = client.get("/works/?kind=drama&network=tvn&page=2", HTTP_ACCEPT_LANGUAGE="ko")
     assert title_of(response) == f"TV 드라마 tvN 방송 · 2쪽 · 작품 둘러보기 · {settings.SITE_NAME}"
+
+
+@pytest.mark.django_db
+def test_search_pages_by_type_and_page_have_their_own_titles(client, crowded):
+    search = reverse("catalogue:search")
+    urls = [f"{search}?q=song", f"{search}?q=song&type=songs", f"{search}?q=song&type=songs&page=2"]
+    titles = [title_of(client.get(url)) for url in urls]
+    assert len(set(titles)) == 3, titles
+    assert titles[2].startswith("Songs · page 2 · Search: song")

@@ -336,3 +336,17 @@ def test_large_counts_are_grouped_by_thousands_in_each_language(client, db):
     assert "1,234 works" in browse
     korean = client.get("/works/", HTTP_ACCEPT_LANGUAGE="ko", **cookie).content.decode()
     assert "작품 1,234편" in korean
+
+
+def test_kept_figures_never_decide_which_works_a_page_shows(client, db, monkeypatch):
+    """The figures number the pages; the rows come from the database. Figures from
+    another moment (or, once, from another site's cache) must not hide a work."""
+    from catalogue import views
+
+    network = NetworkFactory()
+    for i in range(3):
+        WorkFactory(title=f"Work {i}", year=2020 + i, network=network)
+    stale = {"figures": {"works": 2, "song_count": 0, "networks": 1, "performers": 0}, "by_year": [], "by_network": []}
+    monkeypatch.setattr(views, "published_stats", lambda: stale)
+    html = text_of(client.get(reverse("catalogue:timeline")))
+    assert all(f"Work {i}" in html for i in range(3))
