@@ -113,3 +113,10 @@ class Network(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+def aliases_field(help_text):
+    """The names fans search an entry by, as editors keep them (separated by ' / ')."""
+    return models.CharField(
+        _("also known as"), max_length=300, blank=True, validators=[validate_visible], help_text=help_text
+    )

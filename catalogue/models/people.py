@@ -12,7 +12,7 @@ from search.keys import build_key, romanize, split_names
 
 from ..links import detail_url
 from ..querysets import PerformerQuerySet
-from .base import Source, validate_hangul, validate_visible
+from .base import Source, aliases_field, validate_hangul, validate_visible
 
 
 class Performer(models.Model):
@@ -35,15 +35,11 @@ class Performer(models.Model):
     real_name_ko = models.CharField(
         _("real name in Korean"), max_length=200, blank=True, validators=[validate_hangul, validate_visible]
     )
-    aliases = models.CharField(
-        _("also known as"),
-        max_length=300,
-        blank=True,
-        validators=[validate_visible],
-        help_text=_(
+    aliases = aliases_field(
+        _(
             "Other names fans search for (abbreviations, nicknames, other spellings), separated by ' / ', "
             "such as 'Huntrix'. Searched like the name and shown as 'Also known as'."
-        ),
+        )
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SOLO)
     is_fictional = models.BooleanField(

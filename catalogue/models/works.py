@@ -12,7 +12,7 @@ from search.keys import build_key, romanize, split_names
 
 from ..links import detail_url
 from ..querysets import TIMELINE_ORDER, WorkQuerySet
-from .base import MAX_YEAR, MIN_YEAR, Network, Source, decade_of, validate_hangul, validate_visible
+from .base import MAX_YEAR, MIN_YEAR, Network, Source, aliases_field, decade_of, validate_hangul, validate_visible
 
 
 class Work(models.Model):
@@ -46,15 +46,11 @@ class Work(models.Model):
         validators=[validate_visible],
         help_text=_("Other English titles, separated by ' / '."),
     )
-    aliases = models.CharField(
-        _("also known as"),
-        max_length=300,
-        blank=True,
-        validators=[validate_visible],
-        help_text=_(
+    aliases = aliases_field(
+        _(
             "Other names fans search for (abbreviations, nicknames, other spellings), separated by ' / ', "
             "such as 'CLOY / 사불'. Searched like the title and shown as 'Also known as'."
-        ),
+        )
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DRAMA)
     year = models.PositiveSmallIntegerField(

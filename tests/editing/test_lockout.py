@@ -2,9 +2,6 @@
 sessions, and a login path that can be moved by environment variable."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -17,7 +14,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from loadtest.server import ROOT
+from tests.fresh_process import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -99,20 +96,10 @@ def test_sessions_expire(client, editor):
 
 
 def admin_index_path(admin_url=None):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ADMIN_URL"}
-    if admin_url is not None:
-        env["DJANGO_ADMIN_URL"] = admin_url
-    code = "import django; django.setup(); from django.urls import reverse; print(reverse('admin:index'))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "ostsite.settings", "DJANGO_LOG_LEVEL": "WARNING"},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
+    env = {} if admin_url is None else {"DJANGO_ADMIN_URL": admin_url}
+    return run_django(
+        "from django.urls import reverse; print(reverse('admin:index'))", unset=["DJANGO_ADMIN_URL"], **env
     )
-    return result.stdout.strip()
 
 
 def test_admin_path_comes_from_the_environment():
@@ -142,24 +129,13 @@ def lockout_ip_settings(proxy_count=None):
     """The client-address settings (axes' and django-ipware's) as ostsite/settings.py
     computes them from DJANGO_PROXY_COUNT, read in a fresh process (settings are read
     at import), so a test can apply them to this process with override_settings."""
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_PROXY_COUNT"}
-    if proxy_count is not None:
-        env["DJANGO_PROXY_COUNT"] = str(proxy_count)
+    env = {} if proxy_count is None else {"DJANGO_PROXY_COUNT": str(proxy_count)}
     code = (
-        "import json, django; django.setup(); from django.conf import settings; "
+        "import json; from django.conf import settings; "
         "print(json.dumps({k: getattr(settings, k) for k in dir(settings) "
         "if k.startswith(('AXES_IPWARE_', 'AXES_CLIENT_IP_', 'IPWARE_'))}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "ostsite.settings", "DJANGO_LOG_LEVEL": "WARNING"},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(result.stdout)
+    return json.loads(run_django(code, unset=["DJANGO_PROXY_COUNT"], **env))
 
 
 PROXY = "10.0.0.1"

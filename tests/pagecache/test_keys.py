@@ -3,9 +3,6 @@ test found in it: two sites sharing one cache, a forged SCRIPT_NAME, pages of th
 previous deploy, and a cache that grows with every made-up query string."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from django.urls import reverse
 
 from pagecache import keys
 from tests.factories import WorkFactory
+from tests.fresh_process import run_django
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER = {"HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en"}
@@ -23,16 +21,7 @@ BROWSER = {"HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "en"}
 
 def cache_prefix(**env):
     code = "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
-    environ = {k: v for k, v in os.environ.items() if k not in ("DJANGO_CACHE_PREFIX", "DATABASE_URL")}
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django, os; django.setup(); {code}"],
-        cwd=ROOT,
-        env={**environ, "DJANGO_SETTINGS_MODULE": "ostsite.settings", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
+    return run_django(code, unset=["DJANGO_CACHE_PREFIX", "DATABASE_URL"], **env)
 
 
 def test_two_databases_never_share_cache_keys_unless_told_to():
