@@ -9,11 +9,8 @@ changed. Works start as drafts and are published once they name a source.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -28,6 +25,7 @@ from catalogue.models import Credit, ListenLink, Membership, Milestone, Network,
 from search.keys import query_terms
 
 from . import services
+from .bounds import BoundedChangelistMixin
 from .forms import (
     MilestoneFormSet,
     MilestoneInlineForm,
@@ -58,39 +56,6 @@ class SearchKeyMixin:
                 condition |= Q(search_key__contains=term)
             results = queryset.filter(Q(pk__in=results.values("pk")) | condition)
         return results, may_have_duplicates
-
-
-class BoundedChangeList(ChangeList):
-    """A date hierarchy out of the calendar's range (``?first_aired__year=99999999999``,
-    or 9999, whose next year is 10000) gets the answer of any bad lookup, a redirect
-    to the plain list with ``?e=1``: Django lets its OverflowError or ValueError out."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except (OverflowError, ValueError) as e:
-            raise IncorrectLookupParameters(e) from e
-
-
-class BoundedChangelistMixin:
-    """Numbers no row can have get the admin's own answers, never a 500: the date
-    hierarchy's (above), and an action's selection naming ids that cannot exist
-    (``abc``, or past bigint: SQLite's OverflowError) is refused as "nothing
-    changed". NUL characters never get this far (common.requests refuses them)."""
-
-    def get_changelist(self, request, **kwargs):
-        return BoundedChangeList
-
-    def response_action(self, request, queryset, *args, **kwargs):
-        pk = queryset.model._meta.pk
-        try:
-            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
-                pk.run_validators(pk.to_python(value))
-        except ValidationError:
-            message = _("The selection names entries that cannot exist. No items have been changed.")
-            self.message_user(request, message, messages.WARNING)
-            return None
-        return super().response_action(request, queryset, *args, **kwargs)
 
 
 class CatalogueImportExportMixin(ImportSafeguards, ImportExportMixin):

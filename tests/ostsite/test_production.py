@@ -26,7 +26,10 @@ def shared_services_env():
     if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
         pytest.skip("needs DATABASE_URL=postgres://... and REDIS_URL (the PostgreSQL run of .ci/run sets both)")
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return {"DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL}
+    # This process's cache namespace was bound to the database it was configured
+    # with, before pytest-django renamed it test_<name>: the servers must share it.
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    return {"DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DJANGO_CACHE_PREFIX": prefix}
 
 
 @pytest.fixture
