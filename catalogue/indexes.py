@@ -6,6 +6,7 @@ what is wrong; a page past the last is a 404."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
@@ -13,6 +14,7 @@ from django.views.generic import ListView
 from pagecache.version import remember
 
 from .models import Performer, Song
+from .pagination import KnownCountPaginator
 from .querysets import HANGUL_INITIALS, LATIN_INITIALS, OTHER_INITIAL
 
 
@@ -100,17 +102,16 @@ class IndexView(ListView):
     def get_paginate_by(self, queryset):
         return self.paginate_by if self.valid else None
 
+    @cached_property
     def counts(self):
         """Entries per section of what ``published()`` lists (kept per catalogue version)."""
         kind = self.params.get("kind", "")
         return remember(f"index:{self.model._meta.model_name}:{kind}", self.published().index_counts)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        counts = self.counts()
         letter = self.params.get("letter")
-        paginator.count = counts["sections"].get(letter, 0) if letter else counts["total"]
-        return paginator
+        count = self.counts["sections"].get(letter, 0) if letter else self.counts["total"]
+        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
 
     def title_parts(self):
         """What the page holds, most specific first, for its <title>."""
@@ -123,7 +124,7 @@ class IndexView(ListView):
         page = context["page_obj"]
         query = urlencode(params)
         page_query = urlencode({**params, "page": page.number}) if page and page.number > 1 else query
-        counts = self.counts()
+        counts = self.counts
         context.update(
             form=self.form,
             index_title=self.title,

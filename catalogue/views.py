@@ -16,27 +16,13 @@ from search.query import ResultGroup, group_querysets, search, stages, suggestio
 from .filters import WorkFilter
 from .forms import SearchForm
 from .models import MAX_YEAR, MIN_YEAR, Membership, Performer, Song, Work, decade_of
+from .pagination import KnownCountPaginator
 from .querysets import credits_prefetch
 
 
 def published_stats():
     """Figures of the whole published catalogue, kept per catalogue version."""
     return remember("published", Work.objects.published().stats)
-
-
-class KnownCountPaginator(Paginator):
-    """Told the number of rows (the kept figures) instead of counting them. The
-    count only numbers the pages: a page always reads a whole slice of ``per_page``
-    rows, so a count from another moment can never hide a row."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count = count
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
 class StatsMixin:

@@ -227,7 +227,16 @@ PAGE_CACHE_BROWSER_MAX_AGE = 0  # browsers revalidate each time (ETag, 304)
 # Only canonical addresses are stored (pagecache/keys.py): the parameters our pages
 # read; tracking parameters are left out of the key; a page over the cap is not stored.
 PAGE_CACHE_QUERY_PARAMETERS = {
-    *("q", "type", "page", "kind", "network", "year_min", "year_max", "decade", "performer", "letter"),
+    "q",
+    "type",
+    "page",
+    "kind",
+    "network",
+    "year_min",
+    "year_max",
+    "decade",
+    "performer",
+    "letter",
 }
 PAGE_CACHE_IGNORED_PARAMETERS = ["utm_*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "ref"]
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_KB", "1024")) * 1024

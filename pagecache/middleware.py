@@ -121,12 +121,9 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
-        key = self.key_for(request)
+        key, storable = self.key_for(request)
         if key is None:
             return self.get_response(request)
-        # A tracking parameter: the canonical page may answer, but a page built with
-        # one is never stored (its links may carry it).
-        storable = not request.GET or not canonical_query(request.GET)[1]
 
         # A stored page is served only if it was built at the current version.
         version, stored = self._cache_get(key)
@@ -152,23 +149,25 @@ class PageCacheMiddleware:
         return all(name in allowed for name in request.COOKIES)
 
     def key_for(self, request):
-        """(build, scheme, host, the script name and path the view routes on, the
-        canonical query, language, encoding), or None for a request we don't store
-        (pagecache/keys.py); the catalogue version the page was built at is stored with it."""
+        """(key, storable). The key: build, scheme, host, the script name and path
+        the view routes on, the canonical query, language, encoding; None for a
+        request we don't cache (pagecache/keys.py). Storable: False when tracking
+        parameters came along, so the canonical page may answer but a page built
+        with them (its links may carry them) is never stored."""
         try:
             host = request.get_host()
         except DisallowedHost:
-            return None  # let the normal stack answer 400
+            return None, False  # let the normal stack answer 400
         query = canonical_query(request.GET) if request.GET else ("", False)
         if query is None:
-            return None
+            return None, False
         language = get_language_from_request(request)
         encoding = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
         scheme = "https" if request.is_secure() else "http"
         script_name = request.META.get("SCRIPT_NAME", "")
         url = f"{scheme}://{host}\n{script_name}\n{request.path_info}?{query[0]}"
         digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"page:{self.build}:{language}:{encoding}:{digest}"
+        return f"page:{self.build}:{language}:{encoding}:{digest}", not query[1]
 
     # Responses ----------------------------------------------------------------
 
